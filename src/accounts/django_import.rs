@@ -1,0 +1,237 @@
+//! `careerhub import-django-users FILE`: brings the users of a Django original across, from the
+//! JSON that `manage.py dumpdata auth.user` writes, keeping their password hashes so they log in
+//! unchanged.
+//!
+//! Idempotent on email: an existing account is updated (names, flags, join date), and its
+//! password hash is replaced only while it is still the imported Django one, so re-running an
+//! old dump never undoes a password changed (or upgraded) on careerhub.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+
+use super::passwords;
+use super::service::{self, STARTING_AI_IMAGE_CREDITS, STARTING_AI_TEXT_CREDITS};
+use super::user::{self, AccountKind, Names, StringList, SubscriptionTier};
+use crate::db::{self, Db};
+
+/// One object of a dumpdata file.
+#[derive(Debug, Deserialize)]
+struct DumpedObject {
+    model: String,
+    #[serde(default)]
+    pk: serde_json::Value,
+    fields: Option<DumpedUser>,
+}
+
+/// The fields of `auth.user` that careerhub keeps.
+#[derive(Debug, Deserialize)]
+struct DumpedUser {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    is_staff: bool,
+    #[serde(default = "default_true")]
+    is_active: bool,
+    #[serde(default)]
+    is_superuser: bool,
+    date_joined: Option<String>,
+    last_login: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// What an import did, for the command's summary.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub skipped: Vec<String>,
+    /// Users whose hash format careerhub cannot verify: they must reset their password.
+    pub unsupported_hashes: Vec<String>,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "created {}, updated {}, skipped {}",
+            self.created,
+            self.updated,
+            self.skipped.len()
+        )?;
+        for reason in &self.skipped {
+            writeln!(f, "  skipped: {reason}")?;
+        }
+        for who in &self.unsupported_hashes {
+            writeln!(f, "  warning: {who} has a password hash careerhub cannot verify")?;
+        }
+        Ok(())
+    }
+}
+
+pub async fn import_file(db: &Db, path: &Path) -> anyhow::Result<ImportReport> {
+    let raw = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    import_json(db, &raw).await
+}
+
+pub async fn import_json(db: &Db, raw: &[u8]) -> anyhow::Result<ImportReport> {
+    let objects: Vec<DumpedObject> = serde_json::from_slice(raw)
+        .context("not a dumpdata file: expected a JSON array of {model, pk, fields} objects")?;
+    let mut report = ImportReport::default();
+    for object in objects {
+        let label = format!("{} pk={}", object.model, object.pk);
+        let Some(fields) = object.fields.filter(|_| object.model == "auth.user") else {
+            report.skipped.push(format!("{label}: not an auth.user object"));
+            continue;
+        };
+        import_one(db, &label, fields, &mut report).await?;
+    }
+    Ok(report)
+}
+
+async fn import_one(
+    db: &Db,
+    label: &str,
+    dumped: DumpedUser,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    let email = service::normalize_email(&dumped.email);
+    if !service::is_valid_email(&email) {
+        report.skipped.push(format!("{label} ({}): no valid email address", dumped.username));
+        return Ok(());
+    }
+    if !passwords::is_supported(&dumped.password) {
+        report.unsupported_hashes.push(email.clone());
+    }
+    let names = Names::from_parts(&dumped.first_name, &dumped.last_name);
+    let date_joined = dumped.date_joined.as_deref().and_then(parse_django_datetime);
+    let last_login = dumped.last_login.as_deref().and_then(parse_django_datetime);
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(email.clone()))
+        .one(db.writer())
+        .await?;
+
+    match existing {
+        Some(current) => {
+            let unchanged = current.first_name == names.first_name
+                && current.last_name == names.last_name
+                && current.is_staff == dumped.is_staff
+                && current.is_active == dumped.is_active
+                && current.is_superuser == dumped.is_superuser
+                && date_joined.is_none_or(|d| d == current.date_joined)
+                && (!still_imported_hash(&current.password) || current.password == dumped.password);
+            if unchanged {
+                report.skipped.push(format!("{label} ({email}): already up to date"));
+                return Ok(());
+            }
+            let keep_password = !still_imported_hash(&current.password);
+            let mut active: user::ActiveModel = current.into();
+            active.first_name = Set(names.first_name);
+            active.last_name = Set(names.last_name);
+            active.full_name = Set(names.full_name);
+            active.name_key = Set(names.name_key);
+            active.is_staff = Set(dumped.is_staff);
+            active.is_active = Set(dumped.is_active);
+            active.is_superuser = Set(dumped.is_superuser);
+            if let Some(joined) = date_joined {
+                active.date_joined = Set(joined);
+            }
+            if !keep_password {
+                active.password = Set(dumped.password);
+            }
+            active.updated_at = Set(db::now());
+            active.update(db.writer()).await?;
+            report.updated += 1;
+        }
+        None => {
+            let username = if !dumped.username.is_empty()
+                && !service::username_exists(db.writer(), &dumped.username).await?
+            {
+                dumped.username.clone()
+            } else {
+                email.clone()
+            };
+            let now = db::now();
+            user::ActiveModel {
+                email: Set(email),
+                username: Set(username),
+                first_name: Set(names.first_name),
+                last_name: Set(names.last_name),
+                full_name: Set(names.full_name),
+                name_key: Set(names.name_key),
+                password: Set(dumped.password),
+                is_active: Set(dumped.is_active),
+                is_staff: Set(dumped.is_staff),
+                is_superuser: Set(dumped.is_superuser),
+                account_kind: Set(AccountKind::User),
+                email_verified: Set(false),
+                phone_number: Set(None),
+                title: Set(String::new()),
+                bio: Set(String::new()),
+                avatar_url: Set(None),
+                subscription_tier: Set(SubscriptionTier::Free),
+                ai_text_credits: Set(STARTING_AI_TEXT_CREDITS),
+                ai_image_credits: Set(STARTING_AI_IMAGE_CREDITS),
+                target_roles: Set(StringList::default()),
+                experience_level: Set(None),
+                location: Set(None),
+                date_joined: Set(date_joined.unwrap_or(now)),
+                updated_at: Set(now),
+                last_login: Set(last_login),
+                ..Default::default()
+            }
+            .insert(db.writer())
+            .await?;
+            report.created += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A hash careerhub did not make itself (not argon2id), so a dump may still replace it.
+fn still_imported_hash(stored: &str) -> bool {
+    passwords::needs_upgrade(stored)
+}
+
+/// Django writes aware datetimes as RFC 3339 (`2024-01-15T10:00:00.123Z`) and, with
+/// `USE_TZ = False`, naive ones, which are taken as UTC.
+fn parse_django_datetime(raw: &str) -> Option<DateTime<Utc>> {
+    use chrono::SubsecRound;
+    let parsed = DateTime::parse_from_rfc3339(raw)
+        .map(|dt| dt.with_timezone(&Utc))
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc()))
+        .ok()?;
+    Some(parsed.trunc_subsecs(6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn django_datetimes_aware_and_naive_are_utc() {
+        assert_eq!(
+            parse_django_datetime("2026-11-22T02:54:06.835Z").unwrap().to_rfc3339(),
+            "2026-11-22T02:54:06.835+00:00"
+        );
+        assert_eq!(
+            parse_django_datetime("2024-01-15T10:00:00").unwrap().to_rfc3339(),
+            "2024-01-15T10:00:00+00:00"
+        );
+        assert!(parse_django_datetime("yesterday").is_none());
+    }
+}

@@ -1,0 +1,350 @@
+//! Grooya's accounts in dj-rest-auth's shape: `/api/auth/register/`, `/api/auth/login/`,
+//! `/api/auth/logout/`, `/api/auth/token/refresh/` and `GET|PUT|PATCH /api/auth/user/`.
+//! Registration may choose a Gan7Club account kind through `account_type`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ActiveModelTrait, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    FieldErrors, RefreshRequest, TokenPairResponse, django_password_problems, is_valid_username,
+};
+use crate::accounts::service::{self, CreateUserError, LoginId, NewUser};
+use crate::accounts::user::{self, AccountKind, Names, SubscriptionTier};
+use crate::db;
+use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
+use crate::extract::{AuthUser, ClientIp, Json, explicit_null};
+use crate::state::AppState;
+
+const MAX_NAME_CHARS: usize = 150;
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_BIO_CHARS: usize = 5000;
+const MAX_URL_CHARS: usize = 1000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// Defaults to the email address.
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password1: Option<String>,
+    pub password2: Option<String>,
+    /// Accepted in place of `password1`/`password2`.
+    pub password: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// `user` (default), `talent` or `background`.
+    pub account_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Fields a user may change about themselves; absent fields are left as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateUserRequest {
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub title: Option<String>,
+    pub bio: Option<String>,
+    #[serde(default, deserialize_with = "explicit_null", alias = "avatarUrl")]
+    #[schema(value_type = Option<String>)]
+    pub avatar_url: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrooyaUser {
+    pub pk: i64,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub title: String,
+    pub bio: String,
+    pub avatar_url: Option<String>,
+    pub subscription_tier: SubscriptionTier,
+    pub ai_text_credits: i32,
+    pub ai_image_credits: i32,
+    pub account_type: AccountKind,
+}
+
+impl From<user::Model> for GrooyaUser {
+    fn from(user: user::Model) -> Self {
+        GrooyaUser {
+            pk: user.id,
+            username: user.username,
+            email: user.email,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            title: user.title,
+            bio: user.bio,
+            avatar_url: user.avatar_url,
+            subscription_tier: user.subscription_tier,
+            ai_text_credits: user.ai_text_credits,
+            ai_image_credits: user.ai_image_credits,
+            account_type: user.account_kind,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    pub access: String,
+    pub refresh: String,
+    pub user: GrooyaUser,
+}
+
+/// Create an account; answers tokens and the user.
+#[utoipa::path(post, path = "/api/auth/register", tag = "accounts", request_body = RegisterRequest,
+    responses(
+        (status = 201, body = AuthResponse),
+        (status = 400, description = "Field errors, DRF shape"),
+        (status = 429, description = "Too many attempts"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
+    let new_user = validate_registration(body)?;
+    state.auth_limiter.check(ip, Some(&new_user.email))?;
+    let user = service::create_user(&state.db, new_user).await.map_err(|err| match err {
+        CreateUserError::EmailTaken => {
+            ApiError::field("email", "A user is already registered with this e-mail address.")
+        }
+        CreateUserError::UsernameTaken => {
+            ApiError::field("username", "A user with that username already exists.")
+        }
+        CreateUserError::Other(err) => ApiError::Internal(err),
+    })?;
+    let pair = state.tokens.issue_pair(user.id)?;
+    let body = AuthResponse { access: pair.access, refresh: pair.refresh, user: user.into() };
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
+    let mut errors = FieldErrors::default();
+    let email = errors.required("email", body.email.as_deref()).map(service::normalize_email);
+    if let Some(email) = &email
+        && !service::is_valid_email(email)
+    {
+        errors.add("email", "Enter a valid email address.");
+    }
+    if let Some(username) = &body.username
+        && !username.is_empty()
+        && !is_valid_username(username)
+    {
+        errors.add(
+            "username",
+            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+        );
+    }
+    let password1 = body.password1.as_deref().or(body.password.as_deref());
+    let password2 = body.password2.as_deref().or(password1);
+    let password = errors.required("password1", password1);
+    if let Some(password) = password {
+        for problem in django_password_problems(password) {
+            errors.add("password1", problem);
+        }
+        if password2 != Some(password) {
+            errors.add("non_field_errors", "The two password fields didn't match.");
+        }
+    }
+    let account_kind = match body.account_type.as_deref() {
+        None | Some("") => None,
+        Some(raw) => {
+            let kind = AccountKind::parse(raw);
+            if kind.is_none() {
+                errors.add("account_type", format!("\"{raw}\" is not a valid choice."));
+            }
+            kind
+        }
+    };
+    let first_name = body.first_name.unwrap_or_default();
+    let last_name = body.last_name.unwrap_or_default();
+    for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
+        check_max_chars(&mut errors, field, value, MAX_NAME_CHARS);
+    }
+    errors.into_result()?;
+    Ok(NewUser {
+        email: email.unwrap_or_default(),
+        username: body.username,
+        password: password.map(str::to_owned),
+        first_name,
+        last_name,
+        account_kind,
+        ..NewUser::default()
+    })
+}
+
+/// Log in with a username or email; answers tokens and the user.
+#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses(
+        (status = 200, body = AuthResponse),
+        (status = 400, description = "`{\"non_field_errors\": [\"Unable to log in with provided credentials.\"]}`"),
+        (status = 429, description = "Too many attempts"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<Json<AuthResponse>> {
+    let identifier = body.username.as_deref().or(body.email.as_deref()).map(str::trim);
+    let Some(identifier) = identifier.filter(|id| !id.is_empty()) else {
+        return Err(ApiError::non_field("Must include \"username\" and \"password\"."));
+    };
+    let Some(password) = body.password.as_deref().filter(|p| !p.is_empty()) else {
+        return Err(ApiError::field("password", FIELD_REQUIRED));
+    };
+    let login = LoginId::EmailOrUsername(identifier);
+    state.auth_limiter.check(ip, Some(login.rate_key()))?;
+    let user = service::authenticate(&state.db, login, password)
+        .await?
+        .ok_or_else(|| ApiError::non_field("Unable to log in with provided credentials."))?;
+    let pair = state.tokens.issue_pair(user.id)?;
+    Ok(Json(AuthResponse { access: pair.access, refresh: pair.refresh, user: user.into() }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DetailResponse {
+    pub detail: String,
+}
+
+/// Log out: the refresh token stops working (access tokens expire on their own).
+#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", request_body = RefreshRequest,
+    responses(
+        (status = 200, body = DetailResponse),
+        (status = 401, description = "Missing, invalid or already used refresh token"),
+    ))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<Json<DetailResponse>> {
+    let Some(token) = body.refresh.filter(|t| !t.trim().is_empty()) else {
+        return Err(ApiError::Unauthorized("Refresh token was not included in request data.".into()));
+    };
+    service::revoke_refresh_token(&state, &token).await?;
+    Ok(Json(DetailResponse { detail: "Successfully logged out.".into() }))
+}
+
+/// Grooya refresh: the same rotation as `/api/token/refresh/`.
+#[utoipa::path(post, path = "/api/auth/token/refresh", tag = "accounts", request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenPairResponse),
+        (status = 401, description = "`{\"detail\": \"Token is invalid or expired\", \"code\": \"token_not_valid\"}`"),
+    ))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<Json<TokenPairResponse>> {
+    super::simplejwt::rotate(&state, ip, body).await
+}
+
+/// The current user with Grooya's fields.
+#[utoipa::path(get, path = "/api/auth/user", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = GrooyaUser), (status = 401, description = "Missing or invalid token")))]
+pub async fn get_user(State(state): State<AppState>, auth: AuthUser) -> ApiResult<Json<GrooyaUser>> {
+    Ok(Json(service::current_user(&state.db, auth.id).await?.into()))
+}
+
+/// Update the current user (`PUT` and `PATCH` are both partial). Email, tier and credits are
+/// read-only here.
+#[utoipa::path(method(put, patch), path = "/api/auth/user", tag = "accounts",
+    security(("bearer" = [])), request_body = UpdateUserRequest,
+    responses((status = 200, body = GrooyaUser), (status = 400, description = "Field errors, DRF shape")))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Json(body): Json<UpdateUserRequest>,
+) -> ApiResult<Json<GrooyaUser>> {
+    validate_update(&body)?;
+    let user = service::current_user(&state.db, auth.id).await?;
+    if let Some(username) = &body.username
+        && *username != user.username
+        && service::username_exists(state.db.reader(), username).await?
+    {
+        return Err(ApiError::field("username", "A user with that username already exists."));
+    }
+    let first_name = body.first_name.clone().unwrap_or_else(|| user.first_name.clone());
+    let last_name = body.last_name.clone().unwrap_or_else(|| user.last_name.clone());
+    let mut active: user::ActiveModel = user.into();
+    if body.first_name.is_some() || body.last_name.is_some() {
+        let names = Names::from_parts(&first_name, &last_name);
+        active.first_name = Set(names.first_name);
+        active.last_name = Set(names.last_name);
+        active.full_name = Set(names.full_name);
+        active.name_key = Set(names.name_key);
+    }
+    if let Some(username) = body.username {
+        active.username = Set(username);
+    }
+    if let Some(title) = body.title {
+        active.title = Set(title);
+    }
+    if let Some(bio) = body.bio {
+        active.bio = Set(bio);
+    }
+    if let Some(avatar_url) = body.avatar_url {
+        active.avatar_url = Set(avatar_url.filter(|url| !url.is_empty()));
+    }
+    active.updated_at = Set(db::now());
+    let updated = active.update(state.db.writer()).await.map_err(|err| {
+        if db::is_unique_violation(&err) {
+            ApiError::field("username", "A user with that username already exists.")
+        } else {
+            err.into()
+        }
+    })?;
+    Ok(Json(updated.into()))
+}
+
+fn validate_update(body: &UpdateUserRequest) -> ApiResult<()> {
+    let mut errors = FieldErrors::default();
+    if let Some(username) = &body.username
+        && !is_valid_username(username)
+    {
+        errors.add(
+            "username",
+            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+        );
+    }
+    for (field, value, max) in [
+        ("first_name", &body.first_name, MAX_NAME_CHARS),
+        ("last_name", &body.last_name, MAX_NAME_CHARS),
+        ("title", &body.title, MAX_TITLE_CHARS),
+        ("bio", &body.bio, MAX_BIO_CHARS),
+    ] {
+        if let Some(value) = value {
+            check_max_chars(&mut errors, field, value, max);
+        }
+    }
+    if let Some(Some(url)) = &body.avatar_url
+        && !url.is_empty()
+    {
+        check_max_chars(&mut errors, "avatar_url", url, MAX_URL_CHARS);
+        if !is_web_url(url) {
+            errors.add("avatar_url", "Enter a valid URL.");
+        }
+    }
+    errors.into_result()
+}
+
+fn check_max_chars(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.add(field, format!("Ensure this field has no more than {max} characters."));
+    }
+}
+
+/// An absolute http(s) URL with a host.
+pub fn is_web_url(raw: &str) -> bool {
+    url::Url::parse(raw)
+        .map(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some())
+        .unwrap_or(false)
+}

@@ -1,0 +1,355 @@
+//! Account rules every product's routes share: creating users, finding them by what a login
+//! form sends, checking passwords (with the Django-hash upgrade), rotating refresh tokens, and
+//! a user's ordered skills.
+
+use chrono::{TimeZone, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use super::passwords;
+use super::revoked_token;
+use super::tokens::{TokenPair, TokenType};
+use super::user::{self, AccountKind, Names, StringList, SubscriptionTier};
+use super::user_skill;
+use crate::db::{self, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// AI credits a new account starts with (Grooya's free tier).
+pub const STARTING_AI_TEXT_CREDITS: i32 = 10;
+pub const STARTING_AI_IMAGE_CREDITS: i32 = 3;
+/// At most this many accounts are tried for one "First Last" login.
+const MAX_NAME_CANDIDATES: u64 = 5;
+
+/// What a registration route collected; the password is still plain text here.
+#[derive(Debug, Default)]
+pub struct NewUser {
+    pub email: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub account_kind: Option<AccountKind>,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    pub skills: Vec<String>,
+    pub target_roles: Vec<String>,
+    pub experience_level: Option<String>,
+    pub location: Option<String>,
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("email already registered")]
+    EmailTaken,
+    #[error("username already taken")]
+    UsernameTaken,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for CreateUserError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        CreateUserError::Other(err.into())
+    }
+}
+
+/// Emails are compared and stored lowercased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plain, conservative check: one `@`, something before it, a dotted domain after it.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    email.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Creates an account (and its skills) in one transaction.
+pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUserError> {
+    let email = normalize_email(&new.email);
+    let username = new.username.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| email.clone());
+    let password = match new.password {
+        Some(plain) => passwords::hash(plain).await?,
+        None => format!("{}{}", passwords::UNUSABLE_PREFIX, uuid::Uuid::new_v4().simple()),
+    };
+    let names = Names::from_parts(&new.first_name, &new.last_name);
+    let now = db::now();
+    let txn = db.writer().begin().await?;
+    if email_exists(&txn, &email).await? {
+        return Err(CreateUserError::EmailTaken);
+    }
+    if username_exists(&txn, &username).await? {
+        return Err(CreateUserError::UsernameTaken);
+    }
+    let inserted = user::ActiveModel {
+        email: Set(email.clone()),
+        username: Set(username),
+        first_name: Set(names.first_name),
+        last_name: Set(names.last_name),
+        full_name: Set(names.full_name),
+        name_key: Set(names.name_key),
+        password: Set(password),
+        is_active: Set(true),
+        is_staff: Set(new.is_staff),
+        is_superuser: Set(new.is_superuser),
+        account_kind: Set(new.account_kind.unwrap_or(AccountKind::User)),
+        email_verified: Set(false),
+        phone_number: Set(None),
+        title: Set(String::new()),
+        bio: Set(String::new()),
+        avatar_url: Set(None),
+        subscription_tier: Set(SubscriptionTier::Free),
+        ai_text_credits: Set(STARTING_AI_TEXT_CREDITS),
+        ai_image_credits: Set(STARTING_AI_IMAGE_CREDITS),
+        target_roles: Set(StringList(new.target_roles)),
+        experience_level: Set(new.experience_level),
+        location: Set(new.location),
+        date_joined: Set(now),
+        updated_at: Set(now),
+        last_login: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let created = match inserted {
+        Ok(created) => created,
+        // Lost a race with a concurrent registration (PostgreSQL; SQLite's single writer
+        // serializes registrations). The failed transaction is unusable, so ask the reader.
+        Err(err) if db::is_unique_violation(&err) => {
+            return Err(if email_exists(db.reader(), &email).await? {
+                CreateUserError::EmailTaken
+            } else {
+                CreateUserError::UsernameTaken
+            });
+        }
+        Err(err) => return Err(err.into()),
+    };
+    replace_skills(&txn, created.id, &new.skills).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn email_exists(conn: &impl ConnectionTrait, email: &str) -> Result<bool, sea_orm::DbErr> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Email.eq(normalize_email(email)))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+pub async fn username_exists(conn: &impl ConnectionTrait, username: &str) -> Result<bool, sea_orm::DbErr> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Username.eq(username))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+pub async fn find_user(db: &Db, id: i64) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find_by_id(id).one(db.reader()).await
+}
+
+/// The account behind an authenticated request; a deleted or deactivated account's token is
+/// no longer valid.
+pub async fn current_user(db: &Db, id: i64) -> ApiResult<user::Model> {
+    match find_user(db, id).await? {
+        Some(user) if user.is_active => Ok(user),
+        _ => Err(ApiError::AccessTokenInvalid),
+    }
+}
+
+/// What a login form identified the account by.
+#[derive(Clone, Copy, Debug)]
+pub enum LoginId<'a> {
+    Email(&'a str),
+    EmailOrUsername(&'a str),
+    /// Breneo: an email in any case, or "First Last".
+    EmailOrFullName(&'a str),
+}
+
+impl LoginId<'_> {
+    /// The key the per-account rate limit counts under.
+    pub fn rate_key(&self) -> &str {
+        match self {
+            LoginId::Email(id) | LoginId::EmailOrUsername(id) | LoginId::EmailOrFullName(id) => id,
+        }
+    }
+}
+
+/// The active account these credentials open, or `None`. Takes the same time whether or not
+/// the account exists. On success a Django hash is replaced by argon2id and `last_login` set.
+pub async fn authenticate(db: &Db, id: LoginId<'_>, password: &str) -> ApiResult<Option<user::Model>> {
+    let candidates = login_candidates(db, id).await?;
+    if candidates.is_empty() {
+        passwords::verify_dummy(password.to_owned()).await;
+        return Ok(None);
+    }
+    for candidate in candidates {
+        if passwords::verify(password.to_owned(), candidate.password.clone()).await
+            && candidate.is_active
+        {
+            return Ok(Some(record_login(db, candidate, password).await?));
+        }
+    }
+    Ok(None)
+}
+
+async fn login_candidates(db: &Db, id: LoginId<'_>) -> Result<Vec<user::Model>, sea_orm::DbErr> {
+    let by_email = user::Column::Email.eq(normalize_email(id.rate_key()));
+    let condition = match id {
+        LoginId::Email(_) => by_email,
+        LoginId::EmailOrUsername(raw) => by_email.or(user::Column::Username.eq(raw.trim())),
+        LoginId::EmailOrFullName(raw) => by_email.or(user::Column::NameKey.eq(user::name_key(raw))),
+    };
+    user::Entity::find()
+        .filter(condition)
+        .order_by_asc(user::Column::Id)
+        .limit(MAX_NAME_CANDIDATES)
+        .all(db.reader())
+        .await
+}
+
+async fn record_login(db: &Db, user: user::Model, password: &str) -> ApiResult<user::Model> {
+    let upgraded_hash = if passwords::needs_upgrade(&user.password) {
+        Some(passwords::hash(password.to_owned()).await?)
+    } else {
+        None
+    };
+    let mut active: user::ActiveModel = user.into();
+    if let Some(hash) = upgraded_hash {
+        active.password = Set(hash);
+    }
+    active.last_login = Set(Some(db::now()));
+    Ok(active.update(db.writer()).await?)
+}
+
+/// Uses a refresh token once: records its `jti` (a second use finds it and is refused, even
+/// when two requests race) and mints a new pair for its still-active user.
+pub async fn rotate_refresh_token(state: &AppState, token: &str) -> ApiResult<TokenPair> {
+    let claims = state
+        .tokens
+        .verify(token, TokenType::Refresh)
+        .map_err(|_| ApiError::TokenInvalid)?;
+    if !revoke(&state.db, &claims.jti, claims.user_id, claims.exp).await? {
+        return Err(ApiError::TokenInvalid);
+    }
+    match find_user(&state.db, claims.user_id).await? {
+        Some(user) if user.is_active => Ok(state.tokens.issue_pair(user.id)?),
+        _ => Err(ApiError::TokenInvalid),
+    }
+}
+
+/// Blacklists a refresh token (logout); an invalid or already-used one is refused.
+pub async fn revoke_refresh_token(state: &AppState, token: &str) -> ApiResult<()> {
+    let claims = state
+        .tokens
+        .verify(token, TokenType::Refresh)
+        .map_err(|_| ApiError::TokenInvalid)?;
+    if revoke(&state.db, &claims.jti, claims.user_id, claims.exp).await? {
+        Ok(())
+    } else {
+        Err(ApiError::TokenInvalid)
+    }
+}
+
+/// Records a used `jti`; false when it was already recorded. Expired entries are pruned on the
+/// way, since an expired token is refused by its signature check anyway.
+async fn revoke(db: &Db, jti: &str, user_id: i64, exp: i64) -> Result<bool, sea_orm::DbErr> {
+    let now = db::now();
+    revoked_token::Entity::delete_many()
+        .filter(revoked_token::Column::ExpiresAt.lt(now))
+        .exec(db.writer())
+        .await?;
+    let expires_at = Utc.timestamp_opt(exp, 0).single().unwrap_or(now);
+    let result = revoked_token::Entity::insert(revoked_token::ActiveModel {
+        jti: Set(jti.to_owned()),
+        user_id: Set(user_id),
+        expires_at: Set(expires_at),
+    })
+    .on_conflict(OnConflict::column(revoked_token::Column::Jti).do_nothing().to_owned())
+    .exec_without_returning(db.writer())
+    .await?;
+    Ok(result == 1)
+}
+
+/// A user's skill names in their order.
+pub async fn skill_names(db: &Db, user_id: i64) -> Result<Vec<String>, sea_orm::DbErr> {
+    user_skill::Entity::find()
+        .select_only()
+        .column(user_skill::Column::Name)
+        .filter(user_skill::Column::UserId.eq(user_id))
+        .order_by_asc(user_skill::Column::Position)
+        .order_by_asc(user_skill::Column::Id)
+        .into_tuple::<String>()
+        .all(db.reader())
+        .await
+}
+
+/// Replaces a user's skills with `skills` (already normalized and de-duplicated), in order.
+pub async fn replace_skills(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    skills: &[String],
+) -> Result<(), sea_orm::DbErr> {
+    user_skill::Entity::delete_many()
+        .filter(user_skill::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    if skills.is_empty() {
+        return Ok(());
+    }
+    let now = db::now();
+    let rows = skills.iter().enumerate().map(|(position, name)| user_skill::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.clone()),
+        normalized_name: Set(name.to_lowercase()),
+        category: Set(None),
+        position: Set(position as i32),
+        created_at: Set(now),
+        ..Default::default()
+    });
+    user_skill::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Sets `updated_at` on a user row (after a change to their skills, say).
+pub async fn touch_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::value(db::now()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_validation_is_plain_and_conservative() {
+        for good in ["a@b.co", "first.last+tag@example.co.uk"] {
+            assert!(is_valid_email(good), "{good}");
+        }
+        for bad in ["", "plain", "@b.co", "a@b", "a@.b.co", "a b@c.co", "a@b@c.co", "a@b.co."] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The command line: `serve` (the default), `migrate`, `createsuperuser`, `openapi` and
+//! `import-django-users`. Each command is a small function over the library.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::accounts::service::{self, CreateUserError, NewUser};
+use crate::accounts::{django_import, handlers::django_password_problems};
+use crate::config::{Config, LogFormat};
+use crate::db::Db;
+use crate::{openapi, server};
+
+#[derive(Debug, Parser)]
+#[command(name = "careerhub", version, about = "One backend for five career products.")]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (what `careerhub` alone does).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator account.
+    Createsuperuser(CreateSuperuserArgs),
+    /// Print the OpenAPI document as JSON.
+    Openapi,
+    /// Import users from a Django `manage.py dumpdata auth.user` JSON file.
+    ImportDjangoUsers {
+        /// The JSON file dumpdata wrote.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+struct ServeArgs {
+    /// Address to listen on [env: CAREERHUB_ADDR] [default: 127.0.0.1:8000]
+    #[arg(long)]
+    addr: Option<SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+struct CreateSuperuserArgs {
+    #[arg(long, env = "CAREERHUB_SUPERUSER_EMAIL")]
+    email: Option<String>,
+    #[arg(long, env = "CAREERHUB_SUPERUSER_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// Defaults to the email address.
+    #[arg(long)]
+    username: Option<String>,
+    /// Fail instead of prompting for what is missing.
+    #[arg(long)]
+    no_input: bool,
+}
+
+/// Parses the command line and runs the chosen command.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        // Needs no configuration, database or logging: usable in a bare build step.
+        println!("{}", openapi::spec().to_pretty_json()?);
+        return Ok(());
+    }
+    let mut config = Config::from_env()?;
+    init_tracing(config.log_format);
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(args) => {
+            if let Some(addr) = args.addr {
+                config.addr = addr;
+            }
+            server::run(config).await
+        }
+        Command::Migrate => {
+            Db::connect(&config).await?.migrate().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Createsuperuser(args) => create_superuser(config, args).await,
+        Command::ImportDjangoUsers { file } => {
+            let db = Db::connect(&config).await?;
+            db.migrate().await?;
+            let report = django_import::import_file(&db, &file).await?;
+            print!("{report}");
+            Ok(())
+        }
+        Command::Openapi => unreachable!("handled before configuration is read"),
+    }
+}
+
+/// Logs to stderr as text or JSON; `RUST_LOG` refines the default filter.
+pub fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn create_superuser(config: Config, args: CreateSuperuserArgs) -> anyhow::Result<()> {
+    let interactive = !args.no_input && std::io::stdin().is_terminal();
+    let email = match args.email {
+        Some(email) => email,
+        None if interactive => prompt("Email address: ")?,
+        None => bail!("--email (or CAREERHUB_SUPERUSER_EMAIL) is required without a terminal"),
+    };
+    let email = service::normalize_email(&email);
+    if !service::is_valid_email(&email) {
+        bail!("{email:?} is not a valid email address");
+    }
+    let password = match args.password {
+        Some(password) => password,
+        None if interactive => {
+            let first = rpassword::prompt_password("Password: ")?;
+            if rpassword::prompt_password("Password (again): ")? != first {
+                bail!("the two passwords didn't match");
+            }
+            first
+        }
+        None => bail!("--password (or CAREERHUB_SUPERUSER_PASSWORD) is required without a terminal"),
+    };
+    if let Some(problem) = django_password_problems(&password).into_iter().next() {
+        bail!("{problem}");
+    }
+    let db = Db::connect(&config).await?;
+    db.migrate().await?;
+    let new_user = NewUser {
+        email: email.clone(),
+        username: args.username,
+        password: Some(password),
+        is_staff: true,
+        is_superuser: true,
+        ..NewUser::default()
+    };
+    match service::create_user(&db, new_user).await {
+        Ok(user) => {
+            println!("superuser {email} created (id {})", user.id);
+            Ok(())
+        }
+        Err(CreateUserError::EmailTaken) => bail!("a user with the email {email} already exists"),
+        Err(CreateUserError::UsernameTaken) => bail!("that username is already taken"),
+        Err(CreateUserError::Other(err)) => Err(err),
+    }
+}
+
+fn prompt(question: &str) -> anyhow::Result<String> {
+    print!("{question}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the answer")?;
+    Ok(line.trim().to_owned())
+}

@@ -1,0 +1,352 @@
+//! Configuration from the environment (and an optional `.env` file), validated once at start-up.
+//!
+//! Every setting has an embedded default so `careerhub` runs with no configuration at all. Secrets
+//! (the JWT key, the database password) are wrapped so they never reach `Debug` output or logs.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself; call only where it is used, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Development keeps conveniences (a generated JWT key); production refuses to start without
+/// the settings that must be chosen by an operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Which browser origins may call the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// No CORS headers at all (same-origin frontends or server-side callers only).
+    None,
+    /// `*`: any origin (no credentials).
+    Any,
+    /// Exactly these origins, e.g. `https://app.breneo.com`.
+    List(Vec<String>),
+}
+
+/// Limits on the login, register and token routes, per minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthRateLimits {
+    pub per_address_per_minute: u32,
+    pub per_account_per_minute: u32,
+}
+
+/// Everything careerhub reads from its environment.
+#[derive(Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub db_max_connections: u32,
+    /// PostgreSQL only: the schema to use (tests run each in a schema of its own).
+    pub db_schema: Option<String>,
+    pub jwt_secret: Secret,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub cors_origins: CorsOrigins,
+    /// The externally visible base URL, used for absolute links (files, pictures).
+    pub public_base_url: String,
+    pub log_format: LogFormat,
+    pub max_body_bytes: usize,
+    pub auth_rate_limits: AuthRateLimits,
+    /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 trusts none.
+    pub trusted_proxy_hops: usize,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(self.database_url.expose()))
+            .field("db_max_connections", &self.db_max_connections)
+            .field("db_schema", &self.db_schema)
+            .field("jwt_secret", &self.jwt_secret)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("refresh_token_ttl", &self.refresh_token_ttl)
+            .field("cors_origins", &self.cors_origins)
+            .field("public_base_url", &self.public_base_url)
+            .field("log_format", &self.log_format)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("auth_rate_limits", &self.auth_rate_limits)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .finish()
+    }
+}
+
+/// A database URL with its password replaced, safe to print.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+pub const JWT_SECRET_VAR: &str = "CAREERHUB_JWT_SECRET";
+const JWT_SECRET_FILE: &str = "jwt_secret";
+const MIN_SECRET_LEN: usize = 32;
+
+impl Config {
+    /// Reads `.env` (when present) and then the process environment.
+    pub fn from_env() -> anyhow::Result<Config> {
+        // A missing .env is normal; a malformed one is worth knowing about.
+        if let Err(err) = dotenvy::dotenv()
+            && !err.not_found()
+        {
+            bail!("could not read .env: {err}");
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable source (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let environment = match var("CAREERHUB_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => bail!("CAREERHUB_ENV must be development or production, not {other:?}"),
+        };
+        let addr: SocketAddr = parse_var(&var, "CAREERHUB_ADDR", DEFAULT_ADDR.parse()?)?;
+        let data_dir = PathBuf::from(var("CAREERHUB_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| default_sqlite_url(&data_dir));
+        let jwt_secret = match var(JWT_SECRET_VAR) {
+            Some(secret) if secret.len() < MIN_SECRET_LEN => {
+                bail!("{JWT_SECRET_VAR} must be at least {MIN_SECRET_LEN} characters long")
+            }
+            Some(secret) => Secret::new(secret),
+            None if environment == Environment::Production => bail!(
+                "{JWT_SECRET_VAR} is not set: production needs a fixed secret of at least \
+                 {MIN_SECRET_LEN} characters (every instance must share it)"
+            ),
+            None => development_jwt_secret(&data_dir)?,
+        };
+        let public_base_url = var("CAREERHUB_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&public_base_url)
+            .with_context(|| format!("CAREERHUB_PUBLIC_URL is not a URL: {public_base_url}"))?;
+
+        Ok(Config {
+            environment,
+            addr,
+            data_dir,
+            database_url: Secret::new(database_url),
+            db_max_connections: parse_var(&var, "CAREERHUB_DB_MAX_CONNECTIONS", 16)?,
+            db_schema: None,
+            jwt_secret,
+            access_token_ttl: Duration::from_secs(
+                60 * parse_var(&var, "CAREERHUB_ACCESS_TOKEN_MINUTES", 60u64)?,
+            ),
+            refresh_token_ttl: Duration::from_secs(
+                60 * parse_var(&var, "CAREERHUB_REFRESH_TOKEN_MINUTES", 24 * 60u64)?,
+            ),
+            cors_origins: parse_cors(var("CAREERHUB_CORS_ORIGINS").as_deref()),
+            public_base_url,
+            log_format: match var("CAREERHUB_LOG_FORMAT").as_deref() {
+                None | Some("text") => LogFormat::Text,
+                Some("json") => LogFormat::Json,
+                Some(other) => bail!("CAREERHUB_LOG_FORMAT must be text or json, not {other:?}"),
+            },
+            max_body_bytes: parse_var(&var, "CAREERHUB_MAX_BODY_BYTES", 3 * 1024 * 1024)?,
+            auth_rate_limits: AuthRateLimits {
+                per_address_per_minute: parse_var(&var, "CAREERHUB_AUTH_RATE_PER_ADDRESS", 30)?,
+                per_account_per_minute: parse_var(&var, "CAREERHUB_AUTH_RATE_PER_ACCOUNT", 10)?,
+            },
+            trusted_proxy_hops: parse_var(&var, "CAREERHUB_TRUSTED_PROXY_HOPS", 0)?,
+        })
+    }
+
+    /// A configuration for tests: the given database, a fixed key, no files touched.
+    pub fn for_tests(database_url: &str, data_dir: &Path) -> Config {
+        Config {
+            environment: Environment::Development,
+            addr: DEFAULT_ADDR.parse().expect("valid default address"),
+            data_dir: data_dir.to_owned(),
+            database_url: Secret::new(database_url),
+            db_max_connections: 4,
+            db_schema: None,
+            jwt_secret: Secret::new("test-secret-test-secret-test-secret-0123456789"),
+            access_token_ttl: Duration::from_secs(60 * 60),
+            refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
+            cors_origins: CorsOrigins::List(vec!["https://app.example.com".into()]),
+            public_base_url: "http://testserver".into(),
+            log_format: LogFormat::Text,
+            max_body_bytes: 3 * 1024 * 1024,
+            auth_rate_limits: AuthRateLimits {
+                per_address_per_minute: 1000,
+                per_account_per_minute: 1000,
+            },
+            trusted_proxy_hops: 0,
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose().starts_with("sqlite:")
+    }
+}
+
+fn parse_var<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> anyhow::Result<T>
+where
+    T::Err: fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse()
+            .map_err(|err| anyhow::anyhow!("{name} has an invalid value {raw:?}: {err}")),
+    }
+}
+
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("careerhub.db").display())
+}
+
+fn parse_cors(raw: Option<&str>) -> CorsOrigins {
+    match raw {
+        None => CorsOrigins::None,
+        Some("*") => CorsOrigins::Any,
+        Some(list) => CorsOrigins::List(
+            list.split(',')
+                .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
+        ),
+    }
+}
+
+/// Development only: a random key generated on first start and kept in the data dir, so tokens
+/// survive restarts without anyone choosing a secret.
+fn development_jwt_secret(data_dir: &Path) -> anyhow::Result<Secret> {
+    let path = data_dir.join(JWT_SECRET_FILE);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= MIN_SECRET_LEN {
+            return Ok(Secret::new(existing));
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("could not create the data dir {}", data_dir.display()))?;
+    let secret = random_secret();
+    write_private_file(&path, &secret)
+        .with_context(|| format!("could not write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a development JWT secret");
+    Ok(Secret::new(secret))
+}
+
+fn random_secret() -> String {
+    use rand::Rng;
+    use rand::distr::Alphanumeric;
+    rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect()
+}
+
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn production_without_a_secret_refuses_to_start_and_names_the_variable() {
+        let err = config_from(&[("CAREERHUB_ENV", "production")]).unwrap_err();
+        assert!(err.to_string().contains("CAREERHUB_JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn development_generates_a_secret_once_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir_str = dir.path().to_str().unwrap();
+        let first = config_from(&[("CAREERHUB_DATA_DIR", dir_str)]).unwrap();
+        let second = config_from(&[("CAREERHUB_DATA_DIR", dir_str)]).unwrap();
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert_eq!(first.jwt_secret.expose().len(), 64);
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret_and_the_database_password() {
+        let config = config_from(&[
+            ("CAREERHUB_JWT_SECRET", "a-very-secret-value-that-is-long-enough-1234"),
+            ("DATABASE_URL", "postgres://app:hunter2pass@db.internal/careerhub"),
+        ])
+        .unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("a-very-secret-value"), "{printed}");
+        assert!(!printed.contains("hunter2pass"), "{printed}");
+        assert!(printed.contains("db.internal"), "{printed}");
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_from(&[("CAREERHUB_DATA_DIR", dir.path().to_str().unwrap())]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8000");
+        assert!(config.is_sqlite());
+        assert_eq!(config.access_token_ttl, Duration::from_secs(3600));
+        assert_eq!(config.refresh_token_ttl, Duration::from_secs(86400));
+        assert_eq!(config.cors_origins, CorsOrigins::None);
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_list() {
+        assert_eq!(
+            parse_cors(Some("https://a.example, https://b.example/")),
+            CorsOrigins::List(vec!["https://a.example".into(), "https://b.example".into()])
+        );
+        assert_eq!(parse_cors(Some("*")), CorsOrigins::Any);
+    }
+}

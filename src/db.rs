@@ -1,0 +1,211 @@
+//! Database pools and migrations: the one place that knows SQLite from PostgreSQL.
+//!
+//! SQLite runs in WAL mode with a busy timeout, a pool of readers and exactly one writer
+//! connection, so concurrent writes queue instead of failing with "database is locked".
+//! On PostgreSQL the reader and the writer are the same pool.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::Config;
+use crate::migration::Migrator;
+
+/// How long a statement waits for SQLite's write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for a pooled connection before answering 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// An arbitrary constant naming careerhub's migration lock on PostgreSQL.
+const MIGRATION_LOCK_KEY: i64 = 0x6361_7265_6572_6875; // "careerhu"
+
+/// The application's database handles.
+#[derive(Clone, Debug)]
+pub struct Db {
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
+}
+
+impl Db {
+    /// Opens the pools described by the configuration (creating the SQLite file and its folder).
+    pub async fn connect(config: &Config) -> anyhow::Result<Db> {
+        let url = config.database_url.expose();
+        if config.is_sqlite() {
+            ensure_sqlite_parent_dir(url)?;
+            let reader = connect_sqlite(url, config.db_max_connections).await?;
+            let writer = connect_sqlite(url, 1).await?;
+            Ok(Db { reader, writer })
+        } else {
+            let mut options = ConnectOptions::new(url);
+            options
+                .max_connections(config.db_max_connections.max(2))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_timeout(ACQUIRE_TIMEOUT)
+                .sqlx_logging(false);
+            if let Some(schema) = &config.db_schema {
+                options.set_schema_search_path(schema.clone());
+            }
+            let pool = Database::connect(options)
+                .await
+                .context("could not connect to PostgreSQL (DATABASE_URL)")?;
+            Ok(Db { reader: pool.clone(), writer: pool })
+        }
+    }
+
+    /// For queries that only read.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    /// For anything that writes, and for transactions that read then write.
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.writer
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.writer.get_database_backend()
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn is_ready(&self) -> bool {
+        self.reader.ping().await.is_ok()
+    }
+
+    /// Applies every pending migration. On PostgreSQL an advisory lock makes instances that
+    /// start together migrate one after another instead of racing.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend() {
+            DbBackend::Postgres => {
+                // Advisory locks belong to a session: hold one pooled connection for the lock
+                // while the migrations run on the others (the pool has at least two).
+                let pool = self.writer.get_postgres_connection_pool();
+                let mut conn = pool.acquire().await.context("acquiring a migration connection")?;
+                sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(MIGRATION_LOCK_KEY)
+                    .execute(&mut *conn)
+                    .await?;
+                let result = Migrator::up(&self.writer, None).await;
+                sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(MIGRATION_LOCK_KEY)
+                    .execute(&mut *conn)
+                    .await?;
+                result.context("applying migrations")
+            }
+            _ => Migrator::up(&self.writer, None).await.context("applying migrations"),
+        }
+    }
+
+    /// Connections open and idle, per pool, for `/metrics`.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        match self.backend() {
+            DbBackend::Sqlite => vec![
+                sqlite_stats("read", &self.reader),
+                sqlite_stats("write", &self.writer),
+            ],
+            _ => {
+                let pool = self.writer.get_postgres_connection_pool();
+                vec![PoolStats { pool: "main", size: pool.size(), idle: pool.num_idle() as u32 }]
+            }
+        }
+    }
+}
+
+/// One pool's size for `/metrics`.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolStats {
+    pub pool: &'static str,
+    pub size: u32,
+    pub idle: u32,
+}
+
+fn sqlite_stats(name: &'static str, conn: &DatabaseConnection) -> PoolStats {
+    let pool = conn.get_sqlite_connection_pool();
+    PoolStats { pool: name, size: pool.size(), idle: pool.num_idle() as u32 }
+}
+
+async fn connect_sqlite(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    // Validate the URL here so a typo gets a clear message rather than a pool error.
+    SqliteConnectOptions::from_str(url).with_context(|| "DATABASE_URL is not a SQLite URL")?;
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    Database::connect(options).await.context("could not open the SQLite database")
+}
+
+fn ensure_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") || path.starts_with("file:") {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// The current time as stored: UTC, truncated to microseconds so both engines round-trip it.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// True for errors that mean "the database is unreachable" rather than "the query is wrong".
+pub fn is_connection_error(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            **e,
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+                | sea_orm::sqlx::Error::Tls(_)
+        ),
+        _ => false,
+    }
+}
+
+/// True when an insert or update broke a unique constraint.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_parent_dir_is_created_for_file_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("nested/deeper/app.db");
+        ensure_sqlite_parent_dir(&format!("sqlite://{}?mode=rwc", db_path.display())).unwrap();
+        assert!(db_path.parent().unwrap().is_dir());
+    }
+
+    #[test]
+    fn now_is_truncated_to_microseconds() {
+        assert_eq!(now().timestamp_subsec_nanos() % 1000, 0);
+    }
+}

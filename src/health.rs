@@ -1,0 +1,46 @@
+//! `/healthz` (the process answers), `/readyz` (the database answers too) and `/metrics`.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, DATABASE_UNAVAILABLE};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusResponse {
+    /// `ok` or `ready`.
+    status: &'static str,
+}
+
+/// Liveness: the process is up and serving.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, body = StatusResponse, example = json!({"status": "ok"}))))]
+pub async fn healthz() -> axum::Json<StatusResponse> {
+    axum::Json(StatusResponse { status: "ok" })
+}
+
+/// Readiness: the database answers; a load balancer should route here only when this is 200.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, body = StatusResponse, example = json!({"status": "ready"})),
+    (status = 503, description = "The database does not answer")))]
+pub async fn readyz(State(state): State<AppState>) -> Result<axum::Json<StatusResponse>, ApiError> {
+    if state.db.is_ready().await {
+        Ok(axum::Json(StatusResponse { status: "ready" }))
+    } else {
+        Err(ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned()))
+    }
+}
+
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        state.metrics.render(&state.db),
+    )
+}

@@ -1,0 +1,126 @@
+//! HTTP plumbing shared by every route: one log line and one metrics sample per request,
+//! trailing-slash handling, the JSON 404/405 answers, and turning a panic into a clean 500.
+
+pub mod metrics;
+
+use std::any::Any;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ApiError, NOT_FOUND};
+use crate::state::AppState;
+
+/// Paths whose trailing slash matters (the docs UI resolves its assets relative to `/api/docs/`).
+const SLASH_SENSITIVE_PREFIXES: &[&str] = &["/api/docs"];
+
+/// Makes `/x/` and `/x` the same route, with no redirect: routes are registered without their
+/// trailing slash and every request is stripped of it before routing.
+pub fn strip_trailing_slash(mut req: Request) -> Request {
+    let path = req.uri().path();
+    if path.len() > 1
+        && path.ends_with('/')
+        && !SLASH_SENSITIVE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+    {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let new_path_and_query = match req.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_owned(),
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(path_and_query) = new_path_and_query.parse() {
+            parts.path_and_query = Some(path_and_query);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    req
+}
+
+/// Logs one line per request (method, route, status, duration, request id) and records it in
+/// the metrics: 5xx at error level, 4xx at debug, the rest at info.
+pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+
+    let response = next.run(req).await;
+
+    let elapsed = started.elapsed();
+    let status = response.status();
+    state.metrics.record_request(method.as_str(), &route, status.as_u16(), elapsed);
+    let duration_ms = elapsed.as_secs_f64() * 1000.0;
+    macro_rules! log_request {
+        ($level:ident) => {
+            tracing::$level!(
+                method = %method, route, status = status.as_u16(), duration_ms, request_id,
+                "request"
+            )
+        };
+    }
+    if status.is_server_error() {
+        log_request!(error);
+    } else if status.is_client_error() {
+        log_request!(debug);
+    } else {
+        log_request!(info);
+    }
+    response
+}
+
+/// A panic in a handler: logged with its message, answered with the generic 500 body.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    tracing::error!(panic = message, "handler panicked");
+    let body = axum::Json(ApiError::Internal(anyhow::anyhow!("panic")).body());
+    (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
+}
+
+/// Any path no route matches.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound(NOT_FOUND.to_owned())
+}
+
+/// A known path with a method it does not offer.
+pub async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed(method.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn stripped(uri: &str) -> String {
+        let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        strip_trailing_slash(req).uri().to_string()
+    }
+
+    #[test]
+    fn trailing_slashes_are_removed_but_queries_and_the_root_are_kept() {
+        assert_eq!(stripped("/api/token/"), "/api/token");
+        assert_eq!(stripped("/api/jobs/3/?x=1"), "/api/jobs/3?x=1");
+        assert_eq!(stripped("/auth/me"), "/auth/me");
+        assert_eq!(stripped("/"), "/");
+        assert_eq!(stripped("/api/docs/"), "/api/docs/");
+    }
+}

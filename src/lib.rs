@@ -1,0 +1,38 @@
+//! careerhub: one backend for five career products (Breneo, Career Navigator, JobTracker, Grooya,
+//! Gan7Club) over one account table, one token and one database.
+
+/// User accounts, passwords, tokens and every product's login, register and "me" routes.
+pub mod accounts;
+/// The router with every middleware around it: what `serve` runs and what tests drive.
+pub mod app;
+/// The command line: `serve`, `migrate`, `createsuperuser`, `openapi`, `import-django-users`.
+pub mod cli;
+/// A monotonic clock that tests can move forward (rate limits recover without sleeping).
+pub mod clock;
+/// Configuration from the environment and `.env`, with secrets redacted.
+pub mod config;
+/// Database pools and migrations: the one place that knows SQLite from PostgreSQL.
+pub mod db;
+/// `ApiError` and the exact DRF/FastAPI error bodies of CONTRACTS.md.
+pub mod error;
+/// Request extractors: JSON bodies, authentication, paths, queries, client address.
+pub mod extract;
+/// Health, readiness and Prometheus metrics routes.
+pub mod health;
+/// HTTP plumbing: request logging, metrics recording, trailing-slash handling, panics.
+pub mod http;
+/// The schema, as sea-orm-migration migrations shared by both engines.
+pub mod migration;
+/// The OpenAPI document and the offline interactive docs.
+pub mod openapi;
+/// Per-address and per-account rate limits for the login, register and token routes.
+pub mod ratelimit;
+/// THE route table: every path of every product, once.
+pub mod routes;
+/// Running the HTTP server with graceful shutdown.
+pub mod server;
+/// Shared application state handed to every handler.
+pub mod state;
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;

@@ -1,0 +1,16 @@
+//! The schema, as sea-orm-migration migrations: one definition emitted for SQLite and PostgreSQL.
+//! Add a new file per change; never edit one that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}

@@ -1,0 +1,55 @@
+//! THE route table: every path of every product, once (our `urls.py`). Handlers live in their
+//! feature modules; nothing but wiring belongs here.
+//!
+//! Paths are written without their trailing slash: `http::strip_trailing_slash` makes both forms
+//! reach the same handler.
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::accounts::handlers::{breneo, gan7club, grooya, navigator, simplejwt};
+use crate::openapi::{ApiDoc, with_contract_paths};
+use crate::state::AppState;
+use crate::{health, http};
+
+/// Every documented route, with the OpenAPI description of each.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        // Operations
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+        // Tokens shared by every product (JobTracker logs in here)
+        .routes(routes!(simplejwt::obtain_token_pair))
+        .routes(routes!(simplejwt::refresh_token_pair))
+        .routes(routes!(simplejwt::verify_token))
+        // Breneo
+        .routes(routes!(breneo::login))
+        .routes(routes!(breneo::refresh))
+        // Career Navigator
+        .routes(routes!(navigator::register))
+        .routes(routes!(navigator::login))
+        .routes(routes!(navigator::get_me, navigator::update_me))
+        // Grooya
+        .routes(routes!(grooya::register))
+        .routes(routes!(grooya::login))
+        .routes(routes!(grooya::logout))
+        .routes(routes!(grooya::refresh))
+        .routes(routes!(grooya::get_user, grooya::update_user))
+        // Gan7Club
+        .routes(routes!(gan7club::login_background))
+        .routes(routes!(gan7club::login_talent))
+}
+
+/// The routes plus the docs, the JSON 404/405 answers, and the state.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = api().split_for_parts();
+    router
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", with_contract_paths(doc)))
+        .fallback(http::not_found)
+        .method_not_allowed_fallback(http::method_not_allowed)
+        .with_state(state)
+}

@@ -1,0 +1,71 @@
+//! Running the HTTP server: open and migrate the database, bind, serve until SIGTERM or Ctrl-C,
+//! let in-flight requests finish, exit cleanly.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::app::{self, App};
+use crate::config::Config;
+use crate::db::Db;
+use crate::state::AppState;
+
+/// Opens the database, applies migrations and assembles the state.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config).await?;
+    db.migrate().await?;
+    Ok(AppState::new(config, db))
+}
+
+/// `careerhub serve`: the whole server lifecycle.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = prepare(config).await?;
+    let listener =
+        TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+    tracing::info!(addr = %listener.local_addr()?, "careerhub is listening");
+    serve(listener, app::build(state), shutdown_signal()).await?;
+    tracing::info!("careerhub stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then waits for in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app);
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
