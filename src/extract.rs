@@ -118,21 +118,28 @@ async fn read_json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes
     })
 }
 
-/// Parses a JSON body into `T`, naming the offending field on failure. An empty body is `{}`,
-/// as Django REST Framework treats it.
+/// Parses a JSON object body into `T`, naming the offending field on failure. An empty body is
+/// `{}`, as Django REST Framework treats it; any other top-level value is refused (serde would
+/// otherwise read a struct out of an array, positionally).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonProblem> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(value) => JsonProblem::NotAnObject(json_kind(&value)),
+            Err(err) => JsonProblem::Syntax(err.to_string()),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        classify(&path, &inner, body)
+        classify(&path, &inner)
     })?;
     deserializer.end().map_err(|err| JsonProblem::Syntax(err.to_string()))?;
     Ok(value)
 }
 
-fn classify(path: &str, err: &serde_json::Error, body: &[u8]) -> JsonProblem {
+fn classify(path: &str, err: &serde_json::Error) -> JsonProblem {
     use serde_json::error::Category;
     if matches!(err.classify(), Category::Syntax | Category::Eof | Category::Io) {
         return JsonProblem::Syntax(err.to_string());
@@ -140,9 +147,6 @@ fn classify(path: &str, err: &serde_json::Error, body: &[u8]) -> JsonProblem {
     let message = without_location(&err.to_string());
     if let Some(field) = missing_field_name(&message) {
         return JsonProblem::Missing(join_path(path, &field));
-    }
-    if path == "." || path.is_empty() {
-        return JsonProblem::NotAnObject(json_kind(body));
     }
     JsonProblem::Invalid { field: top_level_field(path), message: drf_message(&message) }
 }
@@ -194,15 +198,16 @@ fn drf_message(serde_message: &str) -> String {
 }
 
 /// How DRF names the type of a top-level JSON value that is not an object.
-fn json_kind(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Array(_)) => "list",
-        Ok(serde_json::Value::String(_)) => "str",
-        Ok(serde_json::Value::Number(n)) if n.is_f64() => "float",
-        Ok(serde_json::Value::Number(_)) => "int",
-        Ok(serde_json::Value::Bool(_)) => "bool",
-        Ok(serde_json::Value::Null) => "NoneType",
-        _ => "dict",
+fn json_kind(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Array(_) => "list",
+        Value::String(_) => "str",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::Bool(_) => "bool",
+        Value::Null => "NoneType",
+        Value::Object(_) => "dict",
     }
     .to_owned()
 }
@@ -354,6 +359,12 @@ mod tests {
         assert!(matches!(parse_json::<Login>(br#"{"email": "#), Err(JsonProblem::Syntax(_))));
         assert!(matches!(parse_json::<Login>(br#"{"email": "a"} trailing"#), Err(JsonProblem::Syntax(_))));
         assert_eq!(parse_json::<Login>(b"[1, 2]").unwrap_err(), JsonProblem::NotAnObject("list".into()));
+        assert_eq!(
+            parse_json::<Login>(br#"["a@b.c", true, null]"#).unwrap_err(),
+            JsonProblem::NotAnObject("list".into())
+        );
+        assert_eq!(parse_json::<Login>(b"null").unwrap_err(), JsonProblem::NotAnObject("NoneType".into()));
+        assert!(matches!(parse_json::<Login>(b"nope"), Err(JsonProblem::Syntax(_))));
     }
 
     #[test]

@@ -1,1 +1,6 @@
+//! The integration tests: one binary, the real router, a fresh database per test.
 
+mod accounts;
+mod cli;
+mod foundation;
+mod helpers;
