@@ -64,7 +64,8 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
         CorsOrigins::None => base.allow_origin(AllowOrigin::list([])),
         CorsOrigins::Any => base.allow_origin(Any),
         CorsOrigins::List(list) => base.allow_origin(AllowOrigin::list(
-            list.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()),
+            list.iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
         )),
     }
 }

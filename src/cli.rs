@@ -16,7 +16,11 @@ use crate::db::Db;
 use crate::{openapi, server};
 
 #[derive(Debug, Parser)]
-#[command(name = "careerhub", version, about = "One backend for five career products.")]
+#[command(
+    name = "careerhub",
+    version,
+    about = "One backend for five career products."
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -101,7 +105,9 @@ pub async fn run() -> anyhow::Result<()> {
 pub fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
@@ -128,7 +134,9 @@ async fn create_superuser(config: Config, args: CreateSuperuserArgs) -> anyhow::
             }
             first
         }
-        None => bail!("--password (or CAREERHUB_SUPERUSER_PASSWORD) is required without a terminal"),
+        None => {
+            bail!("--password (or CAREERHUB_SUPERUSER_PASSWORD) is required without a terminal")
+        }
     };
     if let Some(problem) = django_password_problems(&password).into_iter().next() {
         bail!("{problem}");
@@ -158,6 +166,9 @@ fn prompt(question: &str) -> anyhow::Result<String> {
     print!("{question}");
     std::io::stdout().flush()?;
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the answer")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the answer")?;
     Ok(line.trim().to_owned())
 }

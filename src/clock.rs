@@ -16,7 +16,10 @@ pub struct AppClock {
 
 impl Default for AppClock {
     fn default() -> Self {
-        AppClock { start: Instant::now(), offset_nanos: Arc::new(AtomicU64::new(0)) }
+        AppClock {
+            start: Instant::now(),
+            offset_nanos: Arc::new(AtomicU64::new(0)),
+        }
     }
 }
 

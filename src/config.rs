@@ -137,7 +137,11 @@ impl Config {
 
     /// Builds the configuration from any variable source (the environment, or a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
-        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let environment = match var("CAREERHUB_ENV").as_deref() {
             None | Some("development") | Some("dev") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
@@ -240,7 +244,10 @@ where
 }
 
 fn default_sqlite_url(data_dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("careerhub.db").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("careerhub.db").display()
+    )
 }
 
 fn parse_cors(raw: Option<&str>) -> CorsOrigins {
@@ -278,7 +285,11 @@ fn development_jwt_secret(data_dir: &Path) -> anyhow::Result<Secret> {
 fn random_secret() -> String {
     use rand::Rng;
     use rand::distr::Alphanumeric;
-    rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(64)
+        .map(char::from)
+        .collect()
 }
 
 fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -296,8 +307,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config_from(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -320,8 +333,14 @@ mod tests {
     #[test]
     fn debug_output_hides_the_secret_and_the_database_password() {
         let config = config_from(&[
-            ("CAREERHUB_JWT_SECRET", "a-very-secret-value-that-is-long-enough-1234"),
-            ("DATABASE_URL", "postgres://app:hunter2pass@db.internal/careerhub"),
+            (
+                "CAREERHUB_JWT_SECRET",
+                "a-very-secret-value-that-is-long-enough-1234",
+            ),
+            (
+                "DATABASE_URL",
+                "postgres://app:hunter2pass@db.internal/careerhub",
+            ),
         ])
         .unwrap();
         let printed = format!("{config:?}");

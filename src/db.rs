@@ -52,7 +52,10 @@ impl Db {
             let pool = Database::connect(options)
                 .await
                 .context("could not connect to PostgreSQL (DATABASE_URL)")?;
-            Ok(Db { reader: pool.clone(), writer: pool })
+            Ok(Db {
+                reader: pool.clone(),
+                writer: pool,
+            })
         }
     }
 
@@ -83,7 +86,10 @@ impl Db {
                 // Advisory locks belong to a session: hold one pooled connection for the lock
                 // while the migrations run on the others (the pool has at least two).
                 let pool = self.writer.get_postgres_connection_pool();
-                let mut conn = pool.acquire().await.context("acquiring a migration connection")?;
+                let mut conn = pool
+                    .acquire()
+                    .await
+                    .context("acquiring a migration connection")?;
                 sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
                     .bind(MIGRATION_LOCK_KEY)
                     .execute(&mut *conn)
@@ -95,7 +101,9 @@ impl Db {
                     .await?;
                 result.context("applying migrations")
             }
-            _ => Migrator::up(&self.writer, None).await.context("applying migrations"),
+            _ => Migrator::up(&self.writer, None)
+                .await
+                .context("applying migrations"),
         }
     }
 
@@ -108,7 +116,11 @@ impl Db {
             ],
             _ => {
                 let pool = self.writer.get_postgres_connection_pool();
-                vec![PoolStats { pool: "main", size: pool.size(), idle: pool.num_idle() as u32 }]
+                vec![PoolStats {
+                    pool: "main",
+                    size: pool.size(),
+                    idle: pool.num_idle() as u32,
+                }]
             }
         }
     }
@@ -124,7 +136,11 @@ pub struct PoolStats {
 
 fn sqlite_stats(name: &'static str, conn: &DatabaseConnection) -> PoolStats {
     let pool = conn.get_sqlite_connection_pool();
-    PoolStats { pool: name, size: pool.size(), idle: pool.num_idle() as u32 }
+    PoolStats {
+        pool: name,
+        size: pool.size(),
+        idle: pool.num_idle() as u32,
+    }
 }
 
 async fn connect_sqlite(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
@@ -143,7 +159,9 @@ async fn connect_sqlite(url: &str, max_connections: u32) -> anyhow::Result<Datab
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
-    Database::connect(options).await.context("could not open the SQLite database")
+    Database::connect(options)
+        .await
+        .context("could not open the SQLite database")
 }
 
 fn ensure_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
@@ -189,7 +207,10 @@ pub fn is_connection_error(err: &DbErr) -> bool {
 
 /// True when an insert or update broke a unique constraint.
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 #[cfg(test)]

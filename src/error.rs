@@ -177,7 +177,10 @@ impl IntoResponse for ApiError {
                 );
             }
             ApiError::Throttled(wait) => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(*wait)));
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs(*wait)),
+                );
             }
             _ => {}
         }

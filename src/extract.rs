@@ -4,11 +4,13 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
+};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::body::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -48,7 +50,10 @@ pub enum JsonProblem {
     /// A required field is absent.
     Missing(String),
     /// A field has the wrong type or value.
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+    },
     /// The document is JSON but not the object expected.
     NotAnObject(String),
 }
@@ -85,8 +90,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let body = read_json_body(req, state).await.map_err(JsonProblem::into_drf_error)?;
-        parse_json(&body).map(Json).map_err(JsonProblem::into_drf_error)
+        let body = read_json_body(req, state)
+            .await
+            .map_err(JsonProblem::into_drf_error)?;
+        parse_json(&body)
+            .map(Json)
+            .map_err(JsonProblem::into_drf_error)
     }
 }
 
@@ -94,8 +103,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for DetailJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let body = read_json_body(req, state).await.map_err(JsonProblem::into_detail_error)?;
-        parse_json(&body).map(DetailJson).map_err(JsonProblem::into_detail_error)
+        let body = read_json_body(req, state)
+            .await
+            .map_err(JsonProblem::into_detail_error)?;
+        parse_json(&body)
+            .map(DetailJson)
+            .map_err(JsonProblem::into_detail_error)
     }
 }
 
@@ -104,25 +117,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for DetailJson<T> {
 async fn read_json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, JsonProblem> {
     if let Some(content_type) = req.headers().get(header::CONTENT_TYPE) {
         let media = content_type.to_str().unwrap_or_default();
-        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if essence != "application/json" && !essence.ends_with("+json") {
             return Err(JsonProblem::UnsupportedMediaType(media.to_owned()));
         }
     }
-    Bytes::from_request(req, state).await.map_err(|rejection: BytesRejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            JsonProblem::TooLarge
-        } else {
-            JsonProblem::Syntax(rejection.body_text())
-        }
-    })
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection: BytesRejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                JsonProblem::TooLarge
+            } else {
+                JsonProblem::Syntax(rejection.body_text())
+            }
+        })
 }
 
 /// Parses a JSON object body into `T`, naming the offending field on failure. An empty body is
 /// `{}`, as Django REST Framework treats it; any other top-level value is refused (serde would
 /// otherwise read a struct out of an array, positionally).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonProblem> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(value) => JsonProblem::NotAnObject(json_kind(&value)),
@@ -135,20 +159,28 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonProblem> {
         let inner = err.into_inner();
         classify(&path, &inner)
     })?;
-    deserializer.end().map_err(|err| JsonProblem::Syntax(err.to_string()))?;
+    deserializer
+        .end()
+        .map_err(|err| JsonProblem::Syntax(err.to_string()))?;
     Ok(value)
 }
 
 fn classify(path: &str, err: &serde_json::Error) -> JsonProblem {
     use serde_json::error::Category;
-    if matches!(err.classify(), Category::Syntax | Category::Eof | Category::Io) {
+    if matches!(
+        err.classify(),
+        Category::Syntax | Category::Eof | Category::Io
+    ) {
         return JsonProblem::Syntax(err.to_string());
     }
     let message = without_location(&err.to_string());
     if let Some(field) = missing_field_name(&message) {
         return JsonProblem::Missing(join_path(path, &field));
     }
-    JsonProblem::Invalid { field: top_level_field(path), message: drf_message(&message) }
+    JsonProblem::Invalid {
+        field: top_level_field(path),
+        message: drf_message(&message),
+    }
 }
 
 /// serde says "missing field `email`".
@@ -158,7 +190,11 @@ fn missing_field_name(message: &str) -> Option<String> {
 }
 
 fn join_path(path: &str, field: &str) -> String {
-    if path == "." || path.is_empty() { field.to_owned() } else { top_level_field(path) }
+    if path == "." || path.is_empty() {
+        field.to_owned()
+    } else {
+        top_level_field(path)
+    }
 }
 
 /// DRF keys errors by the top-level field: "skills[2]" and "address.city" → "skills", "address".
@@ -242,7 +278,9 @@ impl OptionalFromRequestParts<AppState> for AuthUser {
         if bearer_token(parts)?.is_none() {
             return Ok(None);
         }
-        <AuthUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await.map(Some)
+        <AuthUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
     }
 }
 
@@ -255,7 +293,9 @@ fn bearer_token(parts: &Parts) -> Result<Option<&str>, ApiError> {
     let value = value.to_str().map_err(|_| ApiError::AccessTokenInvalid)?;
     let mut words = value.split_ascii_whitespace();
     match (words.next(), words.next(), words.next()) {
-        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => Ok(Some(token)),
+        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(Some(token))
+        }
         (Some(scheme), _, _) if scheme.eq_ignore_ascii_case("bearer") => {
             Err(ApiError::AccessTokenInvalid)
         }
@@ -288,7 +328,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             .await
             .map(|axum::extract::Query(value)| Query(value))
             .map_err(|rejection| {
-                ApiError::BadRequest(format!("Invalid query parameters: {}", rejection.body_text()))
+                ApiError::BadRequest(format!(
+                    "Invalid query parameters: {}",
+                    rejection.body_text()
+                ))
             })
     }
 }
@@ -302,7 +345,10 @@ pub struct ClientIp(pub IpAddr);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -320,7 +366,11 @@ impl FromRequestParts<AppState> for ClientIp {
             .flat_map(|value| value.split(','))
             .filter_map(|part| part.trim().parse().ok())
             .collect();
-        let ip = forwarded.len().checked_sub(hops).and_then(|i| forwarded.get(i)).copied();
+        let ip = forwarded
+            .len()
+            .checked_sub(hops)
+            .and_then(|i| forwarded.get(i))
+            .copied();
         Ok(ClientIp(ip.unwrap_or(peer)))
     }
 }
@@ -339,36 +389,66 @@ mod tests {
 
     #[test]
     fn missing_wrong_type_and_nested_errors_name_the_top_level_field() {
-        assert_eq!(parse_json::<Login>(br#"{}"#).unwrap_err(), JsonProblem::Missing("email".into()));
+        assert_eq!(
+            parse_json::<Login>(br#"{}"#).unwrap_err(),
+            JsonProblem::Missing("email".into())
+        );
         assert_eq!(
             parse_json::<Login>(br#"{"email": 5}"#).unwrap_err(),
-            JsonProblem::Invalid { field: "email".into(), message: "Not a valid string.".into() }
+            JsonProblem::Invalid {
+                field: "email".into(),
+                message: "Not a valid string.".into()
+            }
         );
         assert_eq!(
             parse_json::<Login>(br#"{"email": "a@b.c", "remember": "yes"}"#).unwrap_err(),
-            JsonProblem::Invalid { field: "remember".into(), message: "Must be a valid boolean.".into() }
+            JsonProblem::Invalid {
+                field: "remember".into(),
+                message: "Must be a valid boolean.".into()
+            }
         );
         assert_eq!(
             parse_json::<Login>(br#"{"email": "a@b.c", "tags": ["x", 1]}"#).unwrap_err(),
-            JsonProblem::Invalid { field: "tags".into(), message: "Not a valid string.".into() }
+            JsonProblem::Invalid {
+                field: "tags".into(),
+                message: "Not a valid string.".into()
+            }
         );
     }
 
     #[test]
     fn syntax_errors_and_non_objects_are_told_apart() {
-        assert!(matches!(parse_json::<Login>(br#"{"email": "#), Err(JsonProblem::Syntax(_))));
-        assert!(matches!(parse_json::<Login>(br#"{"email": "a"} trailing"#), Err(JsonProblem::Syntax(_))));
-        assert_eq!(parse_json::<Login>(b"[1, 2]").unwrap_err(), JsonProblem::NotAnObject("list".into()));
+        assert!(matches!(
+            parse_json::<Login>(br#"{"email": "#),
+            Err(JsonProblem::Syntax(_))
+        ));
+        assert!(matches!(
+            parse_json::<Login>(br#"{"email": "a"} trailing"#),
+            Err(JsonProblem::Syntax(_))
+        ));
+        assert_eq!(
+            parse_json::<Login>(b"[1, 2]").unwrap_err(),
+            JsonProblem::NotAnObject("list".into())
+        );
         assert_eq!(
             parse_json::<Login>(br#"["a@b.c", true, null]"#).unwrap_err(),
             JsonProblem::NotAnObject("list".into())
         );
-        assert_eq!(parse_json::<Login>(b"null").unwrap_err(), JsonProblem::NotAnObject("NoneType".into()));
-        assert!(matches!(parse_json::<Login>(b"nope"), Err(JsonProblem::Syntax(_))));
+        assert_eq!(
+            parse_json::<Login>(b"null").unwrap_err(),
+            JsonProblem::NotAnObject("NoneType".into())
+        );
+        assert!(matches!(
+            parse_json::<Login>(b"nope"),
+            Err(JsonProblem::Syntax(_))
+        ));
     }
 
     #[test]
     fn an_empty_body_is_an_empty_object() {
-        assert_eq!(parse_json::<Login>(b"  ").unwrap_err(), JsonProblem::Missing("email".into()));
+        assert_eq!(
+            parse_json::<Login>(b"  ").unwrap_err(),
+            JsonProblem::Missing("email".into())
+        );
     }
 }

@@ -7,8 +7,8 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use governor::clock::{Clock, Reference};
-use governor::state::keyed::DefaultKeyedStateStore;
 use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
 use crate::clock::AppClock;
@@ -49,12 +49,18 @@ impl AuthRateLimiter {
     pub fn check(&self, address: IpAddr, account: Option<&str>) -> Result<(), ApiError> {
         self.housekeeping();
         if let Err(not_until) = self.by_address.check_key(&address) {
-            return Err(ApiError::Throttled(self.wait(not_until.earliest_possible())));
+            return Err(ApiError::Throttled(
+                self.wait(not_until.earliest_possible()),
+            ));
         }
-        if let Some(account) = account.map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty())
+        if let Some(account) = account
+            .map(|a| a.trim().to_lowercase())
+            .filter(|a| !a.is_empty())
             && let Err(not_until) = self.by_account.check_key(&account)
         {
-            return Err(ApiError::Throttled(self.wait(not_until.earliest_possible())));
+            return Err(ApiError::Throttled(
+                self.wait(not_until.earliest_possible()),
+            ));
         }
         Ok(())
     }
@@ -100,7 +106,10 @@ mod tests {
         let Err(ApiError::Throttled(wait)) = limiter.check(ip, None) else {
             panic!("third attempt should be throttled")
         };
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
         // Another address is unaffected.
         assert!(limiter.check("203.0.113.8".parse().unwrap(), None).is_ok());
         clock.advance(Duration::from_secs(30));
@@ -110,7 +119,11 @@ mod tests {
     #[test]
     fn the_account_budget_is_shared_across_addresses_and_ignores_case() {
         let (limiter, _clock) = limiter(100, 1);
-        assert!(limiter.check("198.51.100.1".parse().unwrap(), Some("Ada@Example.com")).is_ok());
+        assert!(
+            limiter
+                .check("198.51.100.1".parse().unwrap(), Some("Ada@Example.com"))
+                .is_ok()
+        );
         assert!(matches!(
             limiter.check("198.51.100.2".parse().unwrap(), Some("ada@example.com")),
             Err(ApiError::Throttled(_))

@@ -23,8 +23,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = prepare(config).await?;
-    let listener =
-        TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, "careerhub is listening");
     serve(listener, app::build(state), shutdown_signal()).await?;
     tracing::info!("careerhub stopped");
@@ -37,8 +38,12 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app);
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -77,7 +77,10 @@ impl std::fmt::Display for ImportReport {
             writeln!(f, "  skipped: {reason}")?;
         }
         for who in &self.unsupported_hashes {
-            writeln!(f, "  warning: {who} has a password hash careerhub cannot verify")?;
+            writeln!(
+                f,
+                "  warning: {who} has a password hash careerhub cannot verify"
+            )?;
         }
         Ok(())
     }
@@ -95,7 +98,9 @@ pub async fn import_json(db: &Db, raw: &[u8]) -> anyhow::Result<ImportReport> {
     for object in objects {
         let label = format!("{} pk={}", object.model, object.pk);
         let Some(fields) = object.fields.filter(|_| object.model == "auth.user") else {
-            report.skipped.push(format!("{label}: not an auth.user object"));
+            report
+                .skipped
+                .push(format!("{label}: not an auth.user object"));
             continue;
         };
         import_one(db, &label, fields, &mut report).await?;
@@ -111,14 +116,20 @@ async fn import_one(
 ) -> anyhow::Result<()> {
     let email = service::normalize_email(&dumped.email);
     if !service::is_valid_email(&email) {
-        report.skipped.push(format!("{label} ({}): no valid email address", dumped.username));
+        report.skipped.push(format!(
+            "{label} ({}): no valid email address",
+            dumped.username
+        ));
         return Ok(());
     }
     if !passwords::is_supported(&dumped.password) {
         report.unsupported_hashes.push(email.clone());
     }
     let names = Names::from_parts(&dumped.first_name, &dumped.last_name);
-    let date_joined = dumped.date_joined.as_deref().and_then(parse_django_datetime);
+    let date_joined = dumped
+        .date_joined
+        .as_deref()
+        .and_then(parse_django_datetime);
     let last_login = dumped.last_login.as_deref().and_then(parse_django_datetime);
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(email.clone()))
@@ -135,7 +146,9 @@ async fn import_one(
                 && date_joined.is_none_or(|d| d == current.date_joined)
                 && (!still_imported_hash(&current.password) || current.password == dumped.password);
             if unchanged {
-                report.skipped.push(format!("{label} ({email}): already up to date"));
+                report
+                    .skipped
+                    .push(format!("{label} ({email}): already up to date"));
                 return Ok(());
             }
             let keep_password = !still_imported_hash(&current.password);
@@ -213,7 +226,9 @@ fn parse_django_datetime(raw: &str) -> Option<DateTime<Utc>> {
     use chrono::SubsecRound;
     let parsed = DateTime::parse_from_rfc3339(raw)
         .map(|dt| dt.with_timezone(&Utc))
-        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc()))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
+        })
         .ok()?;
     Some(parsed.trunc_subsecs(6))
 }
@@ -225,11 +240,15 @@ mod tests {
     #[test]
     fn django_datetimes_aware_and_naive_are_utc() {
         assert_eq!(
-            parse_django_datetime("2026-11-22T02:54:06.835Z").unwrap().to_rfc3339(),
+            parse_django_datetime("2026-11-22T02:54:06.835Z")
+                .unwrap()
+                .to_rfc3339(),
             "2026-11-22T02:54:06.835+00:00"
         );
         assert_eq!(
-            parse_django_datetime("2024-01-15T10:00:00").unwrap().to_rfc3339(),
+            parse_django_datetime("2024-01-15T10:00:00")
+                .unwrap()
+                .to_rfc3339(),
             "2024-01-15T10:00:00+00:00"
         );
         assert!(parse_django_datetime("yesterday").is_none());

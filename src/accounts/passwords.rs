@@ -45,12 +45,16 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 
 pub fn verify_blocking(password: &str, stored: &str) -> bool {
     if stored.starts_with('$') {
-        return Argon2::default().verify_password(password.as_bytes(), stored).is_ok();
+        return Argon2::default()
+            .verify_password(password.as_bytes(), stored)
+            .is_ok();
     }
     if let Some(phc) = stored.strip_prefix("argon2$") {
         // Django's Argon2PasswordHasher: "argon2" + "$argon2id$v=19$m=…" (a PHC string).
         let phc = format!("${phc}");
-        return Argon2::default().verify_password(password.as_bytes(), phc.as_str()).is_ok();
+        return Argon2::default()
+            .verify_password(password.as_bytes(), phc.as_str())
+            .is_ok();
     }
     if stored.starts_with("pbkdf2_sha256$") {
         return verify_django_pbkdf2_sha256(password, stored).unwrap_or(false);
@@ -74,12 +78,21 @@ pub fn is_supported(stored: &str) -> bool {
 /// Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, compared in constant time.
 fn verify_django_pbkdf2_sha256(password: &str, encoded: &str) -> anyhow::Result<bool> {
     let parts: Vec<&str> = encoded.splitn(4, '$').collect();
-    ensure!(parts.len() == 4 && parts[0] == "pbkdf2_sha256", "not a pbkdf2_sha256 hash");
+    ensure!(
+        parts.len() == 4 && parts[0] == "pbkdf2_sha256",
+        "not a pbkdf2_sha256 hash"
+    );
     let iterations: u32 = parts[1].parse()?;
     // A corrupted or hostile row must not pin a core for minutes.
-    ensure!((1..=10_000_000).contains(&iterations), "implausible iteration count");
+    ensure!(
+        (1..=10_000_000).contains(&iterations),
+        "implausible iteration count"
+    );
     let expected = base64::engine::general_purpose::STANDARD.decode(parts[3])?;
-    ensure!(!expected.is_empty() && expected.len() <= 64, "implausible hash length");
+    ensure!(
+        !expected.is_empty() && expected.len() <= 64,
+        "implausible hash length"
+    );
     let mut derived = vec![0u8; expected.len()];
     pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
         password.as_bytes(),

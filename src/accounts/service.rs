@@ -65,7 +65,9 @@ pub fn normalize_email(email: &str) -> String {
 
 /// A plain, conservative check: one `@`, something before it, a dotted domain after it.
 pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     email.len() <= 254
         && !local.is_empty()
         && !domain.contains('@')
@@ -78,10 +80,17 @@ pub fn is_valid_email(email: &str) -> bool {
 /// Creates an account (and its skills) in one transaction.
 pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUserError> {
     let email = normalize_email(&new.email);
-    let username = new.username.filter(|u| !u.trim().is_empty()).unwrap_or_else(|| email.clone());
+    let username = new
+        .username
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| email.clone());
     let password = match new.password {
         Some(plain) => passwords::hash(plain).await?,
-        None => format!("{}{}", passwords::UNUSABLE_PREFIX, uuid::Uuid::new_v4().simple()),
+        None => format!(
+            "{}{}",
+            passwords::UNUSABLE_PREFIX,
+            uuid::Uuid::new_v4().simple()
+        ),
     };
     let names = Names::from_parts(&new.first_name, &new.last_name);
     let now = db::now();
@@ -140,7 +149,10 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
     Ok(created)
 }
 
-pub async fn email_exists(conn: &impl ConnectionTrait, email: &str) -> Result<bool, sea_orm::DbErr> {
+pub async fn email_exists(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<bool, sea_orm::DbErr> {
     Ok(user::Entity::find()
         .select_only()
         .column(user::Column::Id)
@@ -151,7 +163,10 @@ pub async fn email_exists(conn: &impl ConnectionTrait, email: &str) -> Result<bo
         .is_some())
 }
 
-pub async fn username_exists(conn: &impl ConnectionTrait, username: &str) -> Result<bool, sea_orm::DbErr> {
+pub async fn username_exists(
+    conn: &impl ConnectionTrait,
+    username: &str,
+) -> Result<bool, sea_orm::DbErr> {
     Ok(user::Entity::find()
         .select_only()
         .column(user::Column::Id)
@@ -195,7 +210,11 @@ impl LoginId<'_> {
 
 /// The active account these credentials open, or `None`. Takes the same time whether or not
 /// the account exists. On success a Django hash is replaced by argon2id and `last_login` set.
-pub async fn authenticate(db: &Db, id: LoginId<'_>, password: &str) -> ApiResult<Option<user::Model>> {
+pub async fn authenticate(
+    db: &Db,
+    id: LoginId<'_>,
+    password: &str,
+) -> ApiResult<Option<user::Model>> {
     let candidates = login_candidates(db, id).await?;
     if candidates.is_empty() {
         passwords::verify_dummy(password.to_owned()).await;
@@ -283,7 +302,11 @@ async fn revoke(db: &Db, jti: &str, user_id: i64, exp: i64) -> Result<bool, sea_
         user_id: Set(user_id),
         expires_at: Set(expires_at),
     })
-    .on_conflict(OnConflict::column(revoked_token::Column::Jti).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(revoked_token::Column::Jti)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(db.writer())
     .await?;
     Ok(result == 1)
@@ -316,16 +339,21 @@ pub async fn replace_skills(
         return Ok(());
     }
     let now = db::now();
-    let rows = skills.iter().enumerate().map(|(position, name)| user_skill::ActiveModel {
-        user_id: Set(user_id),
-        name: Set(name.clone()),
-        normalized_name: Set(name.to_lowercase()),
-        category: Set(None),
-        position: Set(position as i32),
-        created_at: Set(now),
-        ..Default::default()
-    });
-    user_skill::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    let rows = skills
+        .iter()
+        .enumerate()
+        .map(|(position, name)| user_skill::ActiveModel {
+            user_id: Set(user_id),
+            name: Set(name.clone()),
+            normalized_name: Set(name.to_lowercase()),
+            category: Set(None),
+            position: Set(position as i32),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    user_skill::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -348,7 +376,9 @@ mod tests {
         for good in ["a@b.co", "first.last+tag@example.co.uk"] {
             assert!(is_valid_email(good), "{good}");
         }
-        for bad in ["", "plain", "@b.co", "a@b", "a@.b.co", "a b@c.co", "a@b@c.co", "a@b.co."] {
+        for bad in [
+            "", "plain", "@b.co", "a@b", "a@.b.co", "a b@c.co", "a@b@c.co", "a@b.co.",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }

@@ -88,7 +88,11 @@ impl TokenKeys {
         let access = self.sign(&self.claims(user_id, TokenType::Access, self.access_ttl))?;
         let refresh_claims = self.claims(user_id, TokenType::Refresh, self.refresh_ttl);
         let refresh = self.sign(&refresh_claims)?;
-        Ok(TokenPair { access, refresh, refresh_claims })
+        Ok(TokenPair {
+            access,
+            refresh,
+            refresh_claims,
+        })
     }
 
     /// Mints an access token alone (Career Navigator's login returns only that).
@@ -118,7 +122,11 @@ impl TokenKeys {
     }
 
     fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &self.encoding,
+        )?)
     }
 }
 
@@ -129,7 +137,11 @@ mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn keys() -> TokenKeys {
-        TokenKeys::new(b"unit-test-secret-unit-test-secret!!", Duration::from_secs(60), Duration::from_secs(600))
+        TokenKeys::new(
+            b"unit-test-secret-unit-test-secret!!",
+            Duration::from_secs(60),
+            Duration::from_secs(600),
+        )
     }
 
     #[test]
@@ -138,9 +150,18 @@ mod tests {
         let pair = keys.issue_pair(42).unwrap();
         let access = keys.verify(&pair.access, TokenType::Access).unwrap();
         assert_eq!((access.user_id, access.sub.as_str()), (42, "42"));
-        assert!(matches!(keys.verify(&pair.access, TokenType::Refresh), Err(TokenError::WrongType)));
-        assert!(matches!(keys.verify(&pair.refresh, TokenType::Access), Err(TokenError::WrongType)));
-        assert_eq!(keys.verify(&pair.refresh, TokenType::Refresh).unwrap(), pair.refresh_claims);
+        assert!(matches!(
+            keys.verify(&pair.access, TokenType::Refresh),
+            Err(TokenError::WrongType)
+        ));
+        assert!(matches!(
+            keys.verify(&pair.refresh, TokenType::Access),
+            Err(TokenError::WrongType)
+        ));
+        assert_eq!(
+            keys.verify(&pair.refresh, TokenType::Refresh).unwrap(),
+            pair.refresh_claims
+        );
     }
 
     #[test]
@@ -158,8 +179,15 @@ mod tests {
         let tampered = format!("{}.{forged}.{}", parts[0], parts[2]);
         assert!(keys.verify(&tampered, TokenType::Access).is_err());
 
-        let other = TokenKeys::new(b"another-secret-another-secret!!!!!", Duration::from_secs(60), Duration::from_secs(60));
-        assert!(keys.verify(&other.issue_access(7).unwrap(), TokenType::Access).is_err());
+        let other = TokenKeys::new(
+            b"another-secret-another-secret!!!!!",
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+        );
+        assert!(
+            keys.verify(&other.issue_access(7).unwrap(), TokenType::Access)
+                .is_err()
+        );
     }
 
     #[test]

@@ -6,7 +6,16 @@ use serde::{Deserialize, Serialize};
 
 /// Which Gan7Club audience an account belongs to; every other product sees `User`.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, utoipa::ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 #[serde(rename_all = "lowercase")]
@@ -32,7 +41,16 @@ impl AccountKind {
 
 /// Grooya's subscription tiers, which set portfolio, resume and AI limits.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, Serialize, Deserialize, utoipa::ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 #[serde(rename_all = "lowercase")]
@@ -130,7 +148,12 @@ impl Names {
             .collect::<Vec<_>>()
             .join(" ");
         let name_key = name_key(&full_name);
-        Names { first_name, last_name, full_name, name_key }
+        Names {
+            first_name,
+            last_name,
+            full_name,
+            name_key,
+        }
     }
 
     /// Splits a full name (Career Navigator's only name field) at its first space.
@@ -143,7 +166,10 @@ impl Names {
 
 /// Lowercased, with runs of whitespace collapsed: "  Ada   LOVELACE " → "ada lovelace".
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -162,13 +188,19 @@ mod tests {
     #[test]
     fn a_single_name_has_no_last_name() {
         let names = Names::from_full_name("Prince");
-        assert_eq!((names.first_name.as_str(), names.last_name.as_str()), ("Prince", ""));
+        assert_eq!(
+            (names.first_name.as_str(), names.last_name.as_str()),
+            ("Prince", "")
+        );
         assert_eq!(names.full_name, "Prince");
     }
 
     #[test]
     fn account_kind_accepts_gan7club_spellings() {
-        assert_eq!(AccountKind::parse("back_ground_jobs"), Some(AccountKind::Background));
+        assert_eq!(
+            AccountKind::parse("back_ground_jobs"),
+            Some(AccountKind::Background)
+        );
         assert_eq!(AccountKind::parse("Talent"), Some(AccountKind::Talent));
         assert_eq!(AccountKind::parse("admin"), None);
     }

@@ -59,9 +59,23 @@ impl Default for Metrics {
             "Time to answer an HTTP request",
             latency.clone(),
         );
-        registry.register("db_pool_connections", "Open database connections", pool_size.clone());
-        registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
-        Metrics { registry, requests, latency, pool_size, pool_idle }
+        registry.register(
+            "db_pool_connections",
+            "Open database connections",
+            pool_size.clone(),
+        );
+        registry.register(
+            "db_pool_idle_connections",
+            "Idle database connections",
+            pool_idle.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            pool_size,
+            pool_idle,
+        }
     }
 }
 
@@ -70,17 +84,32 @@ impl Metrics {
         let method = method.to_owned();
         let route = route.to_owned();
         self.latency
-            .get_or_create(&RouteLabels { method: method.clone(), route: route.clone() })
+            .get_or_create(&RouteLabels {
+                method: method.clone(),
+                route: route.clone(),
+            })
             .observe(elapsed.as_secs_f64());
-        self.requests.get_or_create(&RequestLabels { method, route, status }).inc();
+        self.requests
+            .get_or_create(&RequestLabels {
+                method,
+                route,
+                status,
+            })
+            .inc();
     }
 
     /// The exposition text, with the pool gauges read now.
     pub fn render(&self, db: &Db) -> String {
         for stats in db.pool_stats() {
-            let labels = PoolLabels { pool: stats.pool.to_owned() };
-            self.pool_size.get_or_create(&labels).set(i64::from(stats.size));
-            self.pool_idle.get_or_create(&labels).set(i64::from(stats.idle));
+            let labels = PoolLabels {
+                pool: stats.pool.to_owned(),
+            };
+            self.pool_size
+                .get_or_create(&labels)
+                .set(i64::from(stats.size));
+            self.pool_idle
+                .get_or_create(&labels)
+                .set(i64::from(stats.idle));
         }
         let mut out = String::new();
         if let Err(err) = encode(&mut out, &self.registry) {

@@ -23,7 +23,9 @@ pub fn strip_trailing_slash(mut req: Request) -> Request {
     let path = req.uri().path();
     if path.len() > 1
         && path.ends_with('/')
-        && !SLASH_SENSITIVE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+        && !SLASH_SENSITIVE_PREFIXES
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
     {
         let trimmed = path.trim_end_matches('/');
         let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
@@ -63,7 +65,9 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
 
     let elapsed = started.elapsed();
     let status = response.status();
-    state.metrics.record_request(method.as_str(), &route, status.as_u16(), elapsed);
+    state
+        .metrics
+        .record_request(method.as_str(), &route, status.as_u16(), elapsed);
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     macro_rules! log_request {
         ($level:ident) => {

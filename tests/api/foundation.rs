@@ -13,11 +13,22 @@ async fn every_route_answers_with_and_without_its_trailing_slash() {
     let app = TestApp::new().await;
     let user = app.seed_user("slash@example.com").await;
     let token = app.access_token(user.id);
-    for path in ["/auth/me", "/auth/me/", "/api/auth/user", "/api/auth/user/", "/healthz/", "/readyz"] {
-        app.get(path, Some(&token)).await.assert_status(StatusCode::OK);
+    for path in [
+        "/auth/me",
+        "/auth/me/",
+        "/api/auth/user",
+        "/api/auth/user/",
+        "/healthz/",
+        "/readyz",
+    ] {
+        app.get(path, Some(&token))
+            .await
+            .assert_status(StatusCode::OK);
     }
     for path in ["/api/token", "/api/token/", "/api/token//"] {
-        app.post(path, json!({})).await.assert_status(StatusCode::BAD_REQUEST);
+        app.post(path, json!({}))
+            .await
+            .assert_status(StatusCode::BAD_REQUEST);
     }
 }
 
@@ -39,12 +50,21 @@ async fn malformed_json_is_a_400_parse_error_and_creates_nothing() {
 #[tokio::test]
 async fn wrong_types_name_the_field_in_each_contracts_shape() {
     let app = TestApp::new().await;
-    app.post("/api/auth/register/", json!({"email": 5, "password1": "long-enough-pw"})).await
-        .assert(StatusCode::BAD_REQUEST, json!({"email": ["Not a valid string."]}));
-    app.post("/api/token/", json!(["username", "password"])).await.assert(
+    app.post(
+        "/api/auth/register/",
+        json!({"email": 5, "password1": "long-enough-pw"}),
+    )
+    .await
+    .assert(
         StatusCode::BAD_REQUEST,
-        json!({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
+        json!({"email": ["Not a valid string."]}),
     );
+    app.post("/api/token/", json!(["username", "password"]))
+        .await
+        .assert(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
+        );
     app.post("/auth/register", json!({"email": "a@example.com", "password": "SecurePass123", "full_name": "A", "skills": "python"})).await
         .assert(StatusCode::BAD_REQUEST, json!({"detail": "skills: Expected a list of items."}));
     assert_eq!(app.user_count().await, 0);
@@ -55,9 +75,15 @@ async fn a_body_over_the_limit_is_413_and_changes_nothing() {
     let app = TestApp::new().await;
     let huge = "x".repeat(5 * 1024 * 1024);
     let response = app
-        .post("/api/auth/register/", json!({"email": "big@example.com", "password1": "long-enough-pw", "first_name": huge}))
+        .post(
+            "/api/auth/register/",
+            json!({"email": "big@example.com", "password1": "long-enough-pw", "first_name": huge}),
+        )
         .await;
-    response.assert(StatusCode::PAYLOAD_TOO_LARGE, json!({"detail": "Request body is too large."}));
+    response.assert(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        json!({"detail": "Request body is too large."}),
+    );
     assert_eq!(app.user_count().await, 0);
 }
 
@@ -77,18 +103,30 @@ async fn a_non_json_content_type_is_415() {
 #[tokio::test]
 async fn unknown_paths_and_methods_answer_in_json() {
     let app = TestApp::new().await;
-    app.get("/api/nothing-here/", None).await.assert(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
-    app.get("/api/token/", None).await
-        .assert(StatusCode::METHOD_NOT_ALLOWED, json!({"detail": "Method \"GET\" not allowed."}));
-    app.call(Method::DELETE, "/auth/me", None, None).await
-        .assert(StatusCode::METHOD_NOT_ALLOWED, json!({"detail": "Method \"DELETE\" not allowed."}));
+    app.get("/api/nothing-here/", None)
+        .await
+        .assert(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
+    app.get("/api/token/", None).await.assert(
+        StatusCode::METHOD_NOT_ALLOWED,
+        json!({"detail": "Method \"GET\" not allowed."}),
+    );
+    app.call(Method::DELETE, "/auth/me", None, None)
+        .await
+        .assert(
+            StatusCode::METHOD_NOT_ALLOWED,
+            json!({"detail": "Method \"DELETE\" not allowed."}),
+        );
 }
 
 #[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::new().await;
-    app.get("/healthz", None).await.assert(StatusCode::OK, json!({"status": "ok"}));
-    app.get("/readyz", None).await.assert(StatusCode::OK, json!({"status": "ready"}));
+    app.get("/healthz", None)
+        .await
+        .assert(StatusCode::OK, json!({"status": "ok"}));
+    app.get("/readyz", None)
+        .await
+        .assert(StatusCode::OK, json!({"status": "ready"}));
 }
 
 #[tokio::test]
@@ -99,23 +137,37 @@ async fn readiness_fails_with_a_clear_503_when_the_database_is_gone() {
         StatusCode::SERVICE_UNAVAILABLE,
         json!({"detail": "The service is temporarily unavailable (database unreachable). Please retry shortly."}),
     );
-    app.get("/healthz", None).await.assert_status(StatusCode::OK);
+    app.get("/healthz", None)
+        .await
+        .assert_status(StatusCode::OK);
 }
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_status_and_show_the_pools() {
     let app = TestApp::new().await;
-    app.get("/auth/me/", None).await.assert_status(StatusCode::UNAUTHORIZED);
-    app.get("/auth/me", None).await.assert_status(StatusCode::UNAUTHORIZED);
+    app.get("/auth/me/", None)
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    app.get("/auth/me", None)
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
     let metrics = app.get("/metrics", None).await;
     assert_eq!(metrics.status, StatusCode::OK);
     let text = &metrics.text;
     assert!(
-        text.contains(r#"careerhub_http_requests_total{method="GET",route="/auth/me",status="401"} 2"#),
+        text.contains(
+            r#"careerhub_http_requests_total{method="GET",route="/auth/me",status="401"} 2"#
+        ),
         "{text}"
     );
-    assert!(text.contains(r#"careerhub_http_request_duration_seconds_bucket{"#), "{text}");
-    assert!(text.contains("careerhub_db_pool_connections{pool="), "{text}");
+    assert!(
+        text.contains(r#"careerhub_http_request_duration_seconds_bucket{"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("careerhub_db_pool_connections{pool="),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -127,12 +179,18 @@ async fn cors_allows_configured_origins_only() {
             .uri("/api/token/")
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
-            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
+            .header(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                "authorization,content-type",
+            )
             .body(Body::empty())
             .unwrap()
     };
     let allowed = app.request(preflight("https://app.example.com")).await;
-    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://app.example.com"));
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
     let foreign = app.request(preflight("https://evil.example.net")).await;
     assert_eq!(foreign.header("access-control-allow-origin"), None);
 }
@@ -142,8 +200,14 @@ async fn every_response_carries_a_request_id_and_keeps_the_clients() {
     let app = TestApp::new().await;
     let generated = app.get("/healthz", None).await;
     assert_eq!(generated.header("x-request-id").map(str::len), Some(36));
-    let request = Request::get("/healthz").header("x-request-id", "trace-me-123").body(Body::empty()).unwrap();
-    assert_eq!(app.request(request).await.header("x-request-id"), Some("trace-me-123"));
+    let request = Request::get("/healthz")
+        .header("x-request-id", "trace-me-123")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        app.request(request).await.header("x-request-id"),
+        Some("trace-me-123")
+    );
 }
 
 #[tokio::test]
@@ -152,16 +216,42 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     let doc = app.get("/api/openapi.json", None).await;
     let doc = doc.assert_status(StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
-    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for expected in [
-        "/api/token/", "/api/token/refresh/", "/api/token/verify/", "/api/login/", "/api/refresh/",
-        "/auth/register", "/auth/login", "/auth/me", "/api/auth/register/", "/api/auth/login/",
-        "/api/auth/logout/", "/api/auth/token/refresh/", "/api/auth/user/", "/api/login/background/",
-        "/api/login/talent/", "/healthz", "/readyz", "/metrics",
+        "/api/token/",
+        "/api/token/refresh/",
+        "/api/token/verify/",
+        "/api/login/",
+        "/api/refresh/",
+        "/auth/register",
+        "/auth/login",
+        "/auth/me",
+        "/api/auth/register/",
+        "/api/auth/login/",
+        "/api/auth/logout/",
+        "/api/auth/token/refresh/",
+        "/api/auth/user/",
+        "/api/login/background/",
+        "/api/login/talent/",
+        "/healthz",
+        "/readyz",
+        "/metrics",
     ] {
-        assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
     }
-    assert_eq!(paths.len(), 18, "a route was added without a test naming it: {paths:?}");
+    assert_eq!(
+        paths.len(),
+        18,
+        "a route was added without a test naming it: {paths:?}"
+    );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
@@ -172,14 +262,20 @@ async fn the_interactive_docs_are_served_without_any_external_asset() {
     let page = app.get("/api/docs/", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("swagger-ui"), "{}", page.text);
-    for script in ["/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-initializer.js"] {
+    for script in [
+        "/api/docs/swagger-ui-bundle.js",
+        "/api/docs/swagger-initializer.js",
+    ] {
         let asset = app.get(script, None).await;
         assert_eq!(asset.status, StatusCode::OK, "{script}");
     }
     let initializer = app.get("/api/docs/swagger-initializer.js", None).await.text;
     assert!(initializer.contains("/api/openapi.json"), "{initializer}");
     for external in ["unpkg.com", "cdn.jsdelivr", "cdnjs"] {
-        assert!(!page.text.contains(external) && !initializer.contains(external), "{external}");
+        assert!(
+            !page.text.contains(external) && !initializer.contains(external),
+            "{external}"
+        );
     }
 }
 
@@ -187,17 +283,31 @@ async fn the_interactive_docs_are_served_without_any_external_asset() {
 async fn a_panicking_handler_becomes_a_generic_500() {
     use tower::ServiceExt;
     let router = axum::Router::new()
-        .route("/boom", axum::routing::get(|| async {
-            if true {
-                panic!("secret internal detail");
-            }
-            "unreachable"
-        }))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(careerhub::http::panic_response));
-    let response = router.oneshot(Request::get("/boom").body(Body::empty()).unwrap()).await.unwrap();
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                if true {
+                    panic!("secret internal detail");
+                }
+                "unreachable"
+            }),
+        )
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            careerhub::http::panic_response,
+        ));
+    let response = router
+        .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap(), json!({"detail": "A server error occurred."}));
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        json!({"detail": "A server error occurred."})
+    );
 }
 
 #[tokio::test]
@@ -212,7 +322,10 @@ async fn the_real_server_serves_and_shuts_down_gracefully() {
     }));
 
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(b"GET /healthz/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    stream
+        .write_all(b"GET /healthz/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
@@ -220,5 +333,8 @@ async fn the_real_server_serves_and_shuts_down_gracefully() {
 
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "still listening after shutdown");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still listening after shutdown"
+    );
 }

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use careerhub::accounts::passwords;
 use careerhub::accounts::service::{self, NewUser};
 use careerhub::accounts::user::{self, AccountKind};
-use careerhub::accounts::passwords;
 use careerhub::app::{self, App};
 use careerhub::config::Config;
 use careerhub::state::AppState;
@@ -49,26 +49,52 @@ impl TestApp {
                 let schema = create_pg_schema(&url).await;
                 (url.clone(), Some(PgSchema { url, name: schema }))
             }
-            _ => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+            _ => (
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                None,
+            ),
         };
         let mut config = Config::for_tests(&url, dir.path());
         config.db_schema = pg_schema.as_ref().map(|s| s.name.clone());
         adjust(&mut config);
-        let state = careerhub::server::prepare(config).await.expect("database ready");
-        TestApp { app: app::build(state.clone()), state, _dir: dir, pg_schema }
+        let state = careerhub::server::prepare(config)
+            .await
+            .expect("database ready");
+        TestApp {
+            app: app::build(state.clone()),
+            state,
+            _dir: dir,
+            pg_schema,
+        }
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
         let response = self.app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        TestResponse { status, headers, json, text }
+        TestResponse {
+            status,
+            headers,
+            json,
+            text,
+        }
     }
 
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, token: Option<&str>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -93,15 +119,28 @@ impl TestApp {
 
     /// A user with `PASSWORD`, made without going through a register route.
     pub async fn seed_user(&self, email: &str) -> user::Model {
-        self.seed_user_with(NewUser { email: email.into(), first_name: "Test".into(), last_name: "User".into(), ..NewUser::default() }).await
+        self.seed_user_with(NewUser {
+            email: email.into(),
+            first_name: "Test".into(),
+            last_name: "User".into(),
+            ..NewUser::default()
+        })
+        .await
     }
 
     pub async fn seed_user_of_kind(&self, email: &str, kind: AccountKind) -> user::Model {
-        self.seed_user_with(NewUser { email: email.into(), account_kind: Some(kind), ..NewUser::default() }).await
+        self.seed_user_with(NewUser {
+            email: email.into(),
+            account_kind: Some(kind),
+            ..NewUser::default()
+        })
+        .await
     }
 
     pub async fn seed_user_with(&self, new_user: NewUser) -> user::Model {
-        let created = service::create_user(&self.state.db, new_user).await.expect("user created");
+        let created = service::create_user(&self.state.db, new_user)
+            .await
+            .expect("user created");
         self.set_password_hash(created.id, &PASSWORD_HASH).await;
         self.user(created.id).await
     }
@@ -116,11 +155,18 @@ impl TestApp {
     }
 
     pub async fn user(&self, id: i64) -> user::Model {
-        user::Entity::find_by_id(id).one(self.state.db.reader()).await.unwrap().expect("user exists")
+        user::Entity::find_by_id(id)
+            .one(self.state.db.reader())
+            .await
+            .unwrap()
+            .expect("user exists")
     }
 
     pub async fn user_count(&self) -> u64 {
-        user::Entity::find().count(self.state.db.reader()).await.unwrap()
+        user::Entity::find()
+            .count(self.state.db.reader())
+            .await
+            .unwrap()
     }
 
     pub fn access_token(&self, user_id: i64) -> String {
@@ -133,8 +179,14 @@ impl Drop for TestApp {
         if let Some(schema) = self.pg_schema.take() {
             // Drop is synchronous; the schema is dropped on a thread with its own runtime.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-                runtime.block_on(pg_execute(&schema.url, &format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema.name)));
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(pg_execute(
+                    &schema.url,
+                    &format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", schema.name),
+                ));
             })
             .join();
         }
@@ -149,8 +201,12 @@ async fn create_pg_schema(url: &str) -> String {
 
 async fn pg_execute(url: &str, sql: &str) {
     use sea_orm::sqlx::{Connection, Executor, PgConnection};
-    let mut conn = PgConnection::connect(url).await.expect("TEST_DATABASE_URL reachable");
-    conn.execute(sea_orm::sqlx::AssertSqlSafe(sql.to_owned())).await.expect("schema statement");
+    let mut conn = PgConnection::connect(url)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    conn.execute(sea_orm::sqlx::AssertSqlSafe(sql.to_owned()))
+        .await
+        .expect("schema statement");
     let _ = conn.close().await;
 }
 
@@ -165,7 +221,12 @@ impl TestResponse {
     /// Asserts status and whole JSON body at once, printing both on failure.
     #[track_caller]
     pub fn assert(&self, status: StatusCode, body: Value) {
-        assert_eq!((self.status, &self.json), (status, &body), "body: {}", self.text);
+        assert_eq!(
+            (self.status, &self.json),
+            (status, &body),
+            "body: {}",
+            self.text
+        );
     }
 
     #[track_caller]

@@ -47,7 +47,10 @@ pub async fn login(
     Json(body): Json<BreneoLoginRequest>,
 ) -> ApiResult<Json<BreneoLoginResponse>> {
     let (identifier, password) = required_pair(
-        ("username", body.username.as_deref().or(body.email.as_deref())),
+        (
+            "username",
+            body.username.as_deref().or(body.email.as_deref()),
+        ),
         ("password", body.password.as_deref()),
     )?;
     let login = LoginId::EmailOrFullName(identifier);

@@ -69,8 +69,10 @@ async fn login_as(
     kind: AccountKind,
     kind_label: &str,
 ) -> ApiResult<Json<Gan7LoginResponse>> {
-    let (email, password) =
-        required_pair(("email", body.email.as_deref()), ("password", body.password.as_deref()))?;
+    let (email, password) = required_pair(
+        ("email", body.email.as_deref()),
+        ("password", body.password.as_deref()),
+    )?;
     let login = LoginId::Email(email);
     state.auth_limiter.check(ip, Some(login.rate_key()))?;
     let refused = || {
@@ -79,7 +81,9 @@ async fn login_as(
             json!({ "message": format!("This account is not registered as {kind_label}") }),
         )
     };
-    let user = service::authenticate(&state.db, login, password).await?.ok_or_else(refused)?;
+    let user = service::authenticate(&state.db, login, password)
+        .await?
+        .ok_or_else(refused)?;
     if user.account_kind != kind {
         return Err(refused());
     }

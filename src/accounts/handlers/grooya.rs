@@ -114,23 +114,32 @@ pub async fn register(
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let new_user = validate_registration(body)?;
     state.auth_limiter.check(ip, Some(&new_user.email))?;
-    let user = service::create_user(&state.db, new_user).await.map_err(|err| match err {
-        CreateUserError::EmailTaken => {
-            ApiError::field("email", "A user is already registered with this e-mail address.")
-        }
-        CreateUserError::UsernameTaken => {
-            ApiError::field("username", "A user with that username already exists.")
-        }
-        CreateUserError::Other(err) => ApiError::Internal(err),
-    })?;
+    let user = service::create_user(&state.db, new_user)
+        .await
+        .map_err(|err| match err {
+            CreateUserError::EmailTaken => ApiError::field(
+                "email",
+                "A user is already registered with this e-mail address.",
+            ),
+            CreateUserError::UsernameTaken => {
+                ApiError::field("username", "A user with that username already exists.")
+            }
+            CreateUserError::Other(err) => ApiError::Internal(err),
+        })?;
     let pair = state.tokens.issue_pair(user.id)?;
-    let body = AuthResponse { access: pair.access, refresh: pair.refresh, user: user.into() };
+    let body = AuthResponse {
+        access: pair.access,
+        refresh: pair.refresh,
+        user: user.into(),
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
 fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
     let mut errors = FieldErrors::default();
-    let email = errors.required("email", body.email.as_deref()).map(service::normalize_email);
+    let email = errors
+        .required("email", body.email.as_deref())
+        .map(service::normalize_email);
     if let Some(email) = &email
         && !service::is_valid_email(email)
     {
@@ -195,9 +204,15 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginRequest>,
 ) -> ApiResult<Json<AuthResponse>> {
-    let identifier = body.username.as_deref().or(body.email.as_deref()).map(str::trim);
+    let identifier = body
+        .username
+        .as_deref()
+        .or(body.email.as_deref())
+        .map(str::trim);
     let Some(identifier) = identifier.filter(|id| !id.is_empty()) else {
-        return Err(ApiError::non_field("Must include \"username\" and \"password\"."));
+        return Err(ApiError::non_field(
+            "Must include \"username\" and \"password\".",
+        ));
     };
     let Some(password) = body.password.as_deref().filter(|p| !p.is_empty()) else {
         return Err(ApiError::field("password", FIELD_REQUIRED));
@@ -208,7 +223,11 @@ pub async fn login(
         .await?
         .ok_or_else(|| ApiError::non_field("Unable to log in with provided credentials."))?;
     let pair = state.tokens.issue_pair(user.id)?;
-    Ok(Json(AuthResponse { access: pair.access, refresh: pair.refresh, user: user.into() }))
+    Ok(Json(AuthResponse {
+        access: pair.access,
+        refresh: pair.refresh,
+        user: user.into(),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,10 +246,14 @@ pub async fn logout(
     Json(body): Json<RefreshRequest>,
 ) -> ApiResult<Json<DetailResponse>> {
     let Some(token) = body.refresh.filter(|t| !t.trim().is_empty()) else {
-        return Err(ApiError::Unauthorized("Refresh token was not included in request data.".into()));
+        return Err(ApiError::Unauthorized(
+            "Refresh token was not included in request data.".into(),
+        ));
     };
     service::revoke_refresh_token(&state, &token).await?;
-    Ok(Json(DetailResponse { detail: "Successfully logged out.".into() }))
+    Ok(Json(DetailResponse {
+        detail: "Successfully logged out.".into(),
+    }))
 }
 
 /// Grooya refresh: the same rotation as `/api/token/refresh/`.
@@ -250,8 +273,13 @@ pub async fn refresh(
 /// The current user with Grooya's fields.
 #[utoipa::path(get, path = "/api/auth/user", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = GrooyaUser), (status = 401, description = "Missing or invalid token")))]
-pub async fn get_user(State(state): State<AppState>, auth: AuthUser) -> ApiResult<Json<GrooyaUser>> {
-    Ok(Json(service::current_user(&state.db, auth.id).await?.into()))
+pub async fn get_user(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> ApiResult<Json<GrooyaUser>> {
+    Ok(Json(
+        service::current_user(&state.db, auth.id).await?.into(),
+    ))
 }
 
 /// Update the current user (`PUT` and `PATCH` are both partial). Email, tier and credits are
@@ -270,10 +298,19 @@ pub async fn update_user(
         && *username != user.username
         && service::username_exists(state.db.reader(), username).await?
     {
-        return Err(ApiError::field("username", "A user with that username already exists."));
+        return Err(ApiError::field(
+            "username",
+            "A user with that username already exists.",
+        ));
     }
-    let first_name = body.first_name.clone().unwrap_or_else(|| user.first_name.clone());
-    let last_name = body.last_name.clone().unwrap_or_else(|| user.last_name.clone());
+    let first_name = body
+        .first_name
+        .clone()
+        .unwrap_or_else(|| user.first_name.clone());
+    let last_name = body
+        .last_name
+        .clone()
+        .unwrap_or_else(|| user.last_name.clone());
     let mut active: user::ActiveModel = user.into();
     if body.first_name.is_some() || body.last_name.is_some() {
         let names = Names::from_parts(&first_name, &last_name);
@@ -338,7 +375,10 @@ fn validate_update(body: &UpdateUserRequest) -> ApiResult<()> {
 
 fn check_max_chars(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
-        errors.add(field, format!("Ensure this field has no more than {max} characters."));
+        errors.add(
+            field,
+            format!("Ensure this field has no more than {max} characters."),
+        );
     }
 }
 

@@ -22,7 +22,10 @@ pub struct TokenPairResponse {
 
 impl From<super::tokens::TokenPair> for TokenPairResponse {
     fn from(pair: super::tokens::TokenPair) -> Self {
-        TokenPairResponse { access: pair.access, refresh: pair.refresh }
+        TokenPairResponse {
+            access: pair.access,
+            refresh: pair.refresh,
+        }
     }
 }
 
@@ -38,7 +41,10 @@ pub struct FieldErrors(BTreeMap<String, Vec<String>>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_default().push(message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
     }
 
     /// The trimmed value of a required text field, recording "required"/"blank" when absent.
@@ -61,7 +67,11 @@ impl FieldErrors {
     }
 
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Fields(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Fields(self.0))
+        }
     }
 }
 
@@ -95,7 +105,9 @@ pub fn django_password_problems(password: &str) -> Vec<String> {
 pub fn is_valid_username(username: &str) -> bool {
     !username.is_empty()
         && username.chars().count() <= 150
-        && username.chars().all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
+        && username
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
 }
 
 /// Rejects `refresh` when absent, in simplejwt's words.

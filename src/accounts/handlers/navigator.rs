@@ -16,7 +16,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ClientIp, DetailJson, Json};
 use crate::state::AppState;
 
-pub const EXPERIENCE_LEVELS: [&str; 5] = ["12th Pass Out", "1st Year", "2nd Year", "3rd Year", "4th Year"];
+pub const EXPERIENCE_LEVELS: [&str; 5] = [
+    "12th Pass Out",
+    "1st Year",
+    "2nd Year",
+    "3rd Year",
+    "4th Year",
+];
 const MAX_LIST_ITEMS: usize = 100;
 const MAX_ITEM_CHARS: usize = 100;
 const MAX_LOCATION_CHARS: usize = 200;
@@ -84,7 +90,9 @@ pub async fn register(
 ) -> ApiResult<(StatusCode, Json<UserResponse>)> {
     let email = service::normalize_email(&body.email);
     if !service::is_valid_email(&email) {
-        return Err(ApiError::BadRequest("value is not a valid email address".into()));
+        return Err(ApiError::BadRequest(
+            "value is not a valid email address".into(),
+        ));
     }
     check_password_strength(&body.password)?;
     if let Some(level) = &body.experience_level {
@@ -107,13 +115,18 @@ pub async fn register(
         location,
         ..NewUser::default()
     };
-    let user = service::create_user(&state.db, new_user).await.map_err(|err| match err {
-        CreateUserError::EmailTaken | CreateUserError::UsernameTaken => {
-            ApiError::BadRequest("Email already registered".into())
-        }
-        CreateUserError::Other(err) => ApiError::Internal(err),
-    })?;
-    Ok((StatusCode::CREATED, Json(user_response(&state, user).await?)))
+    let user = service::create_user(&state.db, new_user)
+        .await
+        .map_err(|err| match err {
+            CreateUserError::EmailTaken | CreateUserError::UsernameTaken => {
+                ApiError::BadRequest("Email already registered".into())
+            }
+            CreateUserError::Other(err) => ApiError::Internal(err),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(user_response(&state, user).await?),
+    ))
 }
 
 /// Log in with email and password; answers an access token and the user.
@@ -144,7 +157,10 @@ pub async fn login(
 /// The current user's profile.
 #[utoipa::path(get, path = "/auth/me", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = UserResponse), (status = 401, description = "Missing or invalid token")))]
-pub async fn get_me(State(state): State<AppState>, auth: AuthUser) -> ApiResult<Json<UserResponse>> {
+pub async fn get_me(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> ApiResult<Json<UserResponse>> {
     let user = service::current_user(&state.db, auth.id).await?;
     Ok(Json(user_response(&state, user).await?))
 }
@@ -247,9 +263,14 @@ fn check_location(location: Option<String>) -> ApiResult<Option<String>> {
 
 fn check_list_size(name: &str, items: &[String]) -> ApiResult<()> {
     if items.len() > MAX_LIST_ITEMS {
-        return Err(ApiError::BadRequest(format!("At most {MAX_LIST_ITEMS} {name} are allowed")));
+        return Err(ApiError::BadRequest(format!(
+            "At most {MAX_LIST_ITEMS} {name} are allowed"
+        )));
     }
-    if items.iter().any(|item| item.chars().count() > MAX_ITEM_CHARS) {
+    if items
+        .iter()
+        .any(|item| item.chars().count() > MAX_ITEM_CHARS)
+    {
         return Err(ApiError::BadRequest(format!(
             "Each of {name} must be at most {MAX_ITEM_CHARS} characters"
         )));
@@ -309,9 +330,31 @@ mod tests {
 
     #[test]
     fn skills_are_lowercased_aliased_and_deduplicated_in_order() {
-        let skills = ["Python", " JS", "javascript", "TS", "cpp", "CSharp", "dotnet", "Node-JS", "", "python"];
+        let skills = [
+            "Python",
+            " JS",
+            "javascript",
+            "TS",
+            "cpp",
+            "CSharp",
+            "dotnet",
+            "Node-JS",
+            "",
+            "python",
+        ];
         let normalized = normalize_skills(skills.iter().map(|s| s.to_string()).collect()).unwrap();
-        assert_eq!(normalized, ["python", "javascript", "typescript", "c++", "c#", ".net", "nodejs"]);
+        assert_eq!(
+            normalized,
+            [
+                "python",
+                "javascript",
+                "typescript",
+                "c++",
+                "c#",
+                ".net",
+                "nodejs"
+            ]
+        );
     }
 
     #[test]
@@ -320,10 +363,22 @@ mod tests {
             Err(ApiError::BadRequest(msg)) => msg,
             other => panic!("{other:?}"),
         };
-        assert_eq!(message("Ab1"), "Password must be at least 8 characters long");
-        assert_eq!(message("lowercase1"), "Password must contain at least one uppercase letter");
-        assert_eq!(message("UPPERCASE1"), "Password must contain at least one lowercase letter");
-        assert_eq!(message("NoDigitsHere"), "Password must contain at least one digit");
+        assert_eq!(
+            message("Ab1"),
+            "Password must be at least 8 characters long"
+        );
+        assert_eq!(
+            message("lowercase1"),
+            "Password must contain at least one uppercase letter"
+        );
+        assert_eq!(
+            message("UPPERCASE1"),
+            "Password must contain at least one lowercase letter"
+        );
+        assert_eq!(
+            message("NoDigitsHere"),
+            "Password must contain at least one digit"
+        );
         assert!(check_password_strength("SecurePass123").is_ok());
     }
 }

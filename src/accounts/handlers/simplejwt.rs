@@ -35,14 +35,19 @@ pub async fn obtain_token_pair(
     Json(body): Json<TokenObtainRequest>,
 ) -> ApiResult<Json<TokenPairResponse>> {
     let (identifier, password) = required_pair(
-        ("username", body.username.as_deref().or(body.email.as_deref())),
+        (
+            "username",
+            body.username.as_deref().or(body.email.as_deref()),
+        ),
         ("password", body.password.as_deref()),
     )?;
     let login = LoginId::EmailOrUsername(identifier);
     state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state.db, login, password).await?.ok_or_else(|| {
-        ApiError::Unauthorized("No active account found with the given credentials".into())
-    })?;
+    let user = service::authenticate(&state.db, login, password)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("No active account found with the given credentials".into())
+        })?;
     Ok(Json(state.tokens.issue_pair(user.id)?.into()))
 }
 
@@ -69,7 +74,9 @@ pub async fn rotate(
 ) -> ApiResult<Json<TokenPairResponse>> {
     let token = required_refresh(body)?;
     state.auth_limiter.check(ip, None)?;
-    Ok(Json(service::rotate_refresh_token(state, &token).await?.into()))
+    Ok(Json(
+        service::rotate_refresh_token(state, &token).await?.into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -96,5 +103,9 @@ pub async fn verify_token(
     let token = token.unwrap_or_default();
     let valid = state.tokens.verify(token, TokenType::Access).is_ok()
         || state.tokens.verify(token, TokenType::Refresh).is_ok();
-    if valid { Ok(Json(Empty {})) } else { Err(ApiError::TokenInvalid) }
+    if valid {
+        Ok(Json(Empty {}))
+    } else {
+        Err(ApiError::TokenInvalid)
+    }
 }
