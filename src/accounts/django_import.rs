@@ -14,8 +14,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
 use super::passwords;
-use super::service::{self, STARTING_AI_IMAGE_CREDITS, STARTING_AI_TEXT_CREDITS};
-use super::user::{self, AccountKind, Names, StringList, SubscriptionTier};
+use super::service;
+use super::user::{self, Names};
 use crate::db::{self, Db};
 
 /// One object of a dumpdata file.
@@ -179,36 +179,13 @@ async fn import_one(
                 email.clone()
             };
             let now = db::now();
-            user::ActiveModel {
-                email: Set(email),
-                username: Set(username),
-                first_name: Set(names.first_name),
-                last_name: Set(names.last_name),
-                full_name: Set(names.full_name),
-                name_key: Set(names.name_key),
-                password: Set(dumped.password),
-                is_active: Set(dumped.is_active),
-                is_staff: Set(dumped.is_staff),
-                is_superuser: Set(dumped.is_superuser),
-                account_kind: Set(AccountKind::User),
-                email_verified: Set(false),
-                phone_number: Set(None),
-                title: Set(String::new()),
-                bio: Set(String::new()),
-                avatar_url: Set(None),
-                subscription_tier: Set(SubscriptionTier::Free),
-                ai_text_credits: Set(STARTING_AI_TEXT_CREDITS),
-                ai_image_credits: Set(STARTING_AI_IMAGE_CREDITS),
-                target_roles: Set(StringList::default()),
-                experience_level: Set(None),
-                location: Set(None),
-                date_joined: Set(date_joined.unwrap_or(now)),
-                updated_at: Set(now),
-                last_login: Set(last_login),
-                ..Default::default()
-            }
-            .insert(db.writer())
-            .await?;
+            let mut row = service::new_account_row(email, username, dumped.password, names, now);
+            row.is_active = Set(dumped.is_active);
+            row.is_staff = Set(dumped.is_staff);
+            row.is_superuser = Set(dumped.is_superuser);
+            row.date_joined = Set(date_joined.unwrap_or(now));
+            row.last_login = Set(last_login);
+            row.insert(db.writer()).await?;
             report.created += 1;
         }
     }

@@ -101,36 +101,14 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
     if username_exists(&txn, &username).await? {
         return Err(CreateUserError::UsernameTaken);
     }
-    let inserted = user::ActiveModel {
-        email: Set(email.clone()),
-        username: Set(username),
-        first_name: Set(names.first_name),
-        last_name: Set(names.last_name),
-        full_name: Set(names.full_name),
-        name_key: Set(names.name_key),
-        password: Set(password),
-        is_active: Set(true),
-        is_staff: Set(new.is_staff),
-        is_superuser: Set(new.is_superuser),
-        account_kind: Set(new.account_kind.unwrap_or(AccountKind::User)),
-        email_verified: Set(false),
-        phone_number: Set(None),
-        title: Set(String::new()),
-        bio: Set(String::new()),
-        avatar_url: Set(None),
-        subscription_tier: Set(SubscriptionTier::Free),
-        ai_text_credits: Set(STARTING_AI_TEXT_CREDITS),
-        ai_image_credits: Set(STARTING_AI_IMAGE_CREDITS),
-        target_roles: Set(StringList(new.target_roles)),
-        experience_level: Set(new.experience_level),
-        location: Set(new.location),
-        date_joined: Set(now),
-        updated_at: Set(now),
-        last_login: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    let mut row = new_account_row(email.clone(), username, password, names, now);
+    row.is_staff = Set(new.is_staff);
+    row.is_superuser = Set(new.is_superuser);
+    row.account_kind = Set(new.account_kind.unwrap_or(AccountKind::User));
+    row.target_roles = Set(StringList(new.target_roles));
+    row.experience_level = Set(new.experience_level);
+    row.location = Set(new.location);
+    let inserted = row.insert(&txn).await;
     let created = match inserted {
         Ok(created) => created,
         // Lost a race with a concurrent registration (PostgreSQL; SQLite's single writer
@@ -147,6 +125,44 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
     replace_skills(&txn, created.id, &new.skills).await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// A new account's row with every column at its starting value; callers set what differs.
+pub fn new_account_row(
+    email: String,
+    username: String,
+    password_hash: String,
+    names: Names,
+    now: chrono::DateTime<Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        email: Set(email),
+        username: Set(username),
+        first_name: Set(names.first_name),
+        last_name: Set(names.last_name),
+        full_name: Set(names.full_name),
+        name_key: Set(names.name_key),
+        password: Set(password_hash),
+        is_active: Set(true),
+        is_staff: Set(false),
+        is_superuser: Set(false),
+        account_kind: Set(AccountKind::User),
+        email_verified: Set(false),
+        phone_number: Set(None),
+        title: Set(String::new()),
+        bio: Set(String::new()),
+        avatar_url: Set(None),
+        subscription_tier: Set(SubscriptionTier::Free),
+        ai_text_credits: Set(STARTING_AI_TEXT_CREDITS),
+        ai_image_credits: Set(STARTING_AI_IMAGE_CREDITS),
+        target_roles: Set(StringList::default()),
+        experience_level: Set(None),
+        location: Set(None),
+        date_joined: Set(now),
+        updated_at: Set(now),
+        last_login: Set(None),
+        ..Default::default()
+    }
 }
 
 pub async fn email_exists(

@@ -127,3 +127,79 @@ fn createsuperuser_from_flags_and_import_from_a_dumpdata_file() {
         stdout(&imported)
     );
 }
+
+/// A plain HTTP/1.1 GET over a blocking socket; the whole response as text.
+fn http_get(addr: &str, path: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+#[test]
+fn serve_logs_each_request_and_exits_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
+        .args(["serve", "--addr", &addr])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("CAREERHUB_DATA_DIR", dir.path().join("data"))
+        .env("CAREERHUB_LOG_FORMAT", "json")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let ready = loop {
+        match http_get(&addr, "/readyz") {
+            Ok(answer) => break answer,
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Err(err) => panic!("server never answered: {err}"),
+        }
+    };
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(
+        http_get(&addr, "/healthz/")
+            .unwrap()
+            .starts_with("HTTP/1.1 200")
+    );
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let logs = stderr(&output);
+    let request_lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["message"] == "request" && line["route"] == "/healthz")
+        .collect();
+    assert_eq!(request_lines.len(), 1, "{logs}");
+    assert_eq!(request_lines[0]["status"], 200);
+    assert_eq!(request_lines[0]["method"], "GET");
+    assert!(
+        request_lines[0]["duration_ms"].is_number() && request_lines[0]["request_id"].is_string()
+    );
+    assert!(
+        !logs.contains("test-secret")
+            && !logs
+                .contains(&std::fs::read_to_string(dir.path().join("data/jwt_secret")).unwrap())
+    );
+}
