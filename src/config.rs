@@ -83,6 +83,8 @@ pub struct Config {
     pub auth_rate_limits: AuthRateLimits,
     /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 trusts none.
     pub trusted_proxy_hops: usize,
+    /// How long an account view may be served from this process's memory; zero disables it.
+    pub account_cache_ttl: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -103,6 +105,7 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("auth_rate_limits", &self.auth_rate_limits)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("account_cache_ttl", &self.account_cache_ttl)
             .finish()
     }
 }
@@ -172,7 +175,6 @@ impl Config {
             environment,
             addr,
             data_dir,
-            database_url: Secret::new(database_url),
             db_max_connections: parse_var(&var, "CAREERHUB_DB_MAX_CONNECTIONS", 16)?,
             db_schema: None,
             jwt_secret,
@@ -195,6 +197,14 @@ impl Config {
                 per_account_per_minute: parse_var(&var, "CAREERHUB_AUTH_RATE_PER_ACCOUNT", 10)?,
             },
             trusted_proxy_hops: parse_var(&var, "CAREERHUB_TRUSTED_PROXY_HOPS", 0)?,
+            account_cache_ttl: Duration::from_secs(parse_var(
+                &var,
+                "CAREERHUB_ACCOUNT_CACHE_SECONDS",
+                // Only a single process can invalidate its own cache on every write: that is
+                // the embedded SQLite setup. With PostgreSQL, instances may write concurrently.
+                if is_sqlite_url(&database_url) { 30 } else { 0 },
+            )?),
+            database_url: Secret::new(database_url),
         })
     }
 
@@ -219,11 +229,12 @@ impl Config {
                 per_account_per_minute: 1000,
             },
             trusted_proxy_hops: 0,
+            account_cache_ttl: Duration::from_secs(30),
         }
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url.expose().starts_with("sqlite:")
+        is_sqlite_url(self.database_url.expose())
     }
 }
 
@@ -241,6 +252,10 @@ where
             .parse()
             .map_err(|err| anyhow::anyhow!("{name} has an invalid value {raw:?}: {err}")),
     }
+}
+
+fn is_sqlite_url(url: &str) -> bool {
+    url.starts_with("sqlite:")
 }
 
 fn default_sqlite_url(data_dir: &Path) -> String {

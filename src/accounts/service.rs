@@ -9,6 +9,9 @@ use sea_orm::{
     QuerySelect, Set, TransactionTrait,
 };
 
+use std::sync::Arc;
+
+use super::cache::Account;
 use super::passwords;
 use super::revoked_token;
 use super::tokens::{TokenPair, TokenType};
@@ -206,6 +209,20 @@ pub async fn current_user(db: &Db, id: i64) -> ApiResult<user::Model> {
     }
 }
 
+/// The account behind an authenticated request, with its skills, from the in-process cache
+/// when it is fresh there.
+pub async fn load_account(state: &AppState, id: i64) -> ApiResult<Arc<Account>> {
+    if let Some(account) = state.accounts.get(id) {
+        return Ok(account);
+    }
+    let epoch = state.accounts.epoch();
+    let user = current_user(&state.db, id).await?;
+    let skills = skill_names(&state.db, id).await?;
+    let account = Arc::new(Account { user, skills });
+    state.accounts.store(account.clone(), epoch);
+    Ok(account)
+}
+
 /// What a login form identified the account by.
 #[derive(Clone, Copy, Debug)]
 pub enum LoginId<'a> {
@@ -227,10 +244,11 @@ impl LoginId<'_> {
 /// The active account these credentials open, or `None`. Takes the same time whether or not
 /// the account exists. On success a Django hash is replaced by argon2id and `last_login` set.
 pub async fn authenticate(
-    db: &Db,
+    state: &AppState,
     id: LoginId<'_>,
     password: &str,
 ) -> ApiResult<Option<user::Model>> {
+    let db = &state.db;
     let candidates = login_candidates(db, id).await?;
     if candidates.is_empty() {
         passwords::verify_dummy(password.to_owned()).await;
@@ -240,7 +258,9 @@ pub async fn authenticate(
         if passwords::verify(password.to_owned(), candidate.password.clone()).await
             && candidate.is_active
         {
-            return Ok(Some(record_login(db, candidate, password).await?));
+            let user = record_login(db, candidate, password).await?;
+            state.accounts.forget(user.id);
+            return Ok(Some(user));
         }
     }
     Ok(None)

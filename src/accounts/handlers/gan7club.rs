@@ -81,7 +81,7 @@ async fn login_as(
             json!({ "message": format!("This account is not registered as {kind_label}") }),
         )
     };
-    let user = service::authenticate(&state.db, login, password)
+    let user = service::authenticate(state, login, password)
         .await?
         .ok_or_else(refused)?;
     if user.account_kind != kind {

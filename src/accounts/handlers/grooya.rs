@@ -219,7 +219,7 @@ pub async fn login(
     };
     let login = LoginId::EmailOrUsername(identifier);
     state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state.db, login, password)
+    let user = service::authenticate(&state, login, password)
         .await?
         .ok_or_else(|| ApiError::non_field("Unable to log in with provided credentials."))?;
     let pair = state.tokens.issue_pair(user.id)?;
@@ -277,9 +277,8 @@ pub async fn get_user(
     State(state): State<AppState>,
     auth: AuthUser,
 ) -> ApiResult<Json<GrooyaUser>> {
-    Ok(Json(
-        service::current_user(&state.db, auth.id).await?.into(),
-    ))
+    let account = service::load_account(&state, auth.id).await?;
+    Ok(Json(account.user.clone().into()))
 }
 
 /// Update the current user (`PUT` and `PATCH` are both partial). Email, tier and credits are
@@ -339,6 +338,7 @@ pub async fn update_user(
             err.into()
         }
     })?;
+    state.accounts.forget(updated.id);
     Ok(Json(updated.into()))
 }
 

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::accounts::cache::Account;
 use crate::accounts::service::{self, CreateUserError, LoginId, NewUser};
 use crate::accounts::user::{self, Names, StringList};
 use crate::db;
@@ -123,10 +124,8 @@ pub async fn register(
             }
             CreateUserError::Other(err) => ApiError::Internal(err),
         })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(user_response(&state, user).await?),
-    ))
+    let account = service::load_account(&state, user.id).await?;
+    Ok((StatusCode::CREATED, Json(UserResponse::from(&*account))))
 }
 
 /// Log in with email and password; answers an access token and the user.
@@ -143,14 +142,15 @@ pub async fn login(
 ) -> ApiResult<Json<LoginResponse>> {
     let login = LoginId::Email(&body.email);
     state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state.db, login, &body.password)
+    let user = service::authenticate(&state, login, &body.password)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Incorrect email or password".into()))?;
     let access_token = state.tokens.issue_access(user.id)?;
+    let account = service::load_account(&state, user.id).await?;
     Ok(Json(LoginResponse {
         access_token,
         token_type: "bearer",
-        user: user_response(&state, user).await?,
+        user: UserResponse::from(&*account),
     }))
 }
 
@@ -161,8 +161,8 @@ pub async fn get_me(
     State(state): State<AppState>,
     auth: AuthUser,
 ) -> ApiResult<Json<UserResponse>> {
-    let user = service::current_user(&state.db, auth.id).await?;
-    Ok(Json(user_response(&state, user).await?))
+    let account = service::load_account(&state, auth.id).await?;
+    Ok(Json(UserResponse::from(&*account)))
 }
 
 /// Update the current user's profile (partial).
@@ -206,22 +206,26 @@ pub async fn update_me(
         service::replace_skills(&txn, updated.id, &skills).await?;
     }
     txn.commit().await?;
-    Ok(Json(user_response(&state, updated).await?))
+    state.accounts.forget(updated.id);
+    let account = service::load_account(&state, updated.id).await?;
+    Ok(Json(UserResponse::from(&*account)))
 }
 
-async fn user_response(state: &AppState, user: user::Model) -> ApiResult<UserResponse> {
-    let skills = service::skill_names(&state.db, user.id).await?;
-    Ok(UserResponse {
-        id: user.id.to_string(),
-        email: user.email,
-        full_name: user.full_name,
-        skills,
-        target_roles: user.target_roles.0,
-        experience_level: user.experience_level,
-        location: user.location,
-        created_at: user.date_joined,
-        updated_at: user.updated_at,
-    })
+impl From<&Account> for UserResponse {
+    fn from(Account { user, skills }: &Account) -> Self {
+        UserResponse {
+            id: user.id.to_string(),
+            email: user.email.clone(),
+            full_name: user.full_name.clone(),
+            // Career Navigator shows skills as lowercase names, whichever product added them.
+            skills: skills.iter().map(|skill| skill.to_lowercase()).collect(),
+            target_roles: user.target_roles.0.clone(),
+            experience_level: user.experience_level.clone(),
+            location: user.location.clone(),
+            created_at: user.date_joined,
+            updated_at: user.updated_at,
+        }
+    }
 }
 
 /// Career Navigator's password rule, checked in the original's order.

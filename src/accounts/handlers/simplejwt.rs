@@ -43,7 +43,7 @@ pub async fn obtain_token_pair(
     )?;
     let login = LoginId::EmailOrUsername(identifier);
     state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state.db, login, password)
+    let user = service::authenticate(&state, login, password)
         .await?
         .ok_or_else(|| {
             ApiError::Unauthorized("No active account found with the given credentials".into())
