@@ -11,6 +11,8 @@ pub mod cli;
 pub mod clock;
 /// Configuration from the environment and `.env`, with secrets redacted.
 pub mod config;
+/// Dates known to a day, a month or a year, as CVs give them.
+pub mod dates;
 /// Database pools and migrations: the one place that knows SQLite from PostgreSQL.
 pub mod db;
 /// `ApiError` and the exact DRF/FastAPI error bodies of CONTRACTS.md.
@@ -21,6 +23,8 @@ pub mod extract;
 pub mod health;
 /// HTTP plumbing: request logging, metrics recording, trailing-slash handling, panics.
 pub mod http;
+/// Industries: the vocabulary, employer and job-title resolution, years and matching.
+pub mod industries;
 /// The schema, as sea-orm-migration migrations shared by both engines.
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
@@ -31,6 +35,8 @@ pub mod ratelimit;
 pub mod routes;
 /// Running the HTTP server with graceful shutdown.
 pub mod server;
+/// The skills taxonomy: canonical skills, aliases, categories, matching and search.
+pub mod skills;
 /// Shared application state handed to every handler.
 pub mod state;
 
