@@ -151,7 +151,7 @@ pub fn industry_match(
         .iter()
         .map(|industry| score_one(user_years, industry))
         .collect();
-    scores.sort_by(|a, b| b.score.cmp(&a.score));
+    scores.sort_by_key(|score| std::cmp::Reverse(score.score));
     let best = scores.first().filter(|best| best.score > 0);
     IndustryMatch {
         match_percentage: best.map_or(0, |b| b.score),
