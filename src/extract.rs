@@ -138,6 +138,49 @@ async fn read_json_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes
         })
 }
 
+/// Any JSON document, for handlers that word their own errors about its shape (Breneo's
+/// industry profile answers "Request body must be JSON object."). Syntax errors are the usual
+/// `JSON parse error - …`; an empty body is `{}`.
+pub struct JsonValue(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonValue {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let body = read_json_body(req, state)
+            .await
+            .map_err(JsonProblem::into_drf_error)?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(JsonValue(serde_json::Value::Object(Default::default())));
+        }
+        serde_json::from_slice(&body)
+            .map(JsonValue)
+            .map_err(|err| JsonProblem::Syntax(err.to_string()).into_drf_error())
+    }
+}
+
+/// The authenticated user's account, active and loaded (from the per-process cache when fresh):
+/// for routes that must refuse a deactivated or deleted account's still-valid token.
+pub struct ActiveUser(pub std::sync::Arc<crate::accounts::user::Account>);
+
+impl ActiveUser {
+    pub fn id(&self) -> i64 {
+        self.0.user.id
+    }
+}
+
+impl FromRequestParts<AppState> for ActiveUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let auth =
+            <AuthUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        crate::accounts::service::load_account(state, auth.id)
+            .await
+            .map(ActiveUser)
+    }
+}
+
 /// Parses a JSON object body into `T`, naming the offending field on failure. An empty body is
 /// `{}`, as Django REST Framework treats it; any other top-level value is refused (serde would
 /// otherwise read a struct out of an array, positionally).

@@ -5,6 +5,8 @@
 pub mod accounts;
 /// The router with every middleware around it: what `serve` runs and what tests drive.
 pub mod app;
+/// Per-user in-process caches of hot views, invalidated by every write in this process.
+pub mod cache;
 /// The command line: `serve`, `migrate`, `createsuperuser`, `openapi`, `import-django-users`.
 pub mod cli;
 /// A monotonic clock that tests can move forward (rate limits recover without sleeping).
@@ -29,6 +31,8 @@ pub mod industries;
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
 pub mod openapi;
+/// Breneo: work history, educations, skills, the industry profile and public profiles.
+pub mod profiles;
 /// Per-address and per-account rate limits for the login, register and token routes.
 pub mod ratelimit;
 /// THE route table: every path of every product, once.
@@ -39,6 +43,8 @@ pub mod server;
 pub mod skills;
 /// Shared application state handed to every handler.
 pub mod state;
+/// Field validation in DRF's shape, shared by every feature's forms.
+pub mod validate;
 
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;

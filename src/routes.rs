@@ -12,6 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::accounts::handlers::{breneo, gan7club, grooya, navigator, simplejwt};
 use crate::openapi::{ApiDoc, with_contract_paths};
+use crate::profiles::{industry, public, skills, work_history};
 use crate::state::AppState;
 use crate::{health, http};
 
@@ -29,6 +30,36 @@ pub fn api() -> OpenApiRouter<AppState> {
         // Breneo
         .routes(routes!(breneo::login))
         .routes(routes!(breneo::refresh))
+        // Breneo: work history, skills, industry experience, public profiles
+        .routes(routes!(public::get_my_profile, public::update_my_profile))
+        .routes(routes!(public::get_public_profile))
+        .routes(routes!(
+            industry::get_industry_profile,
+            industry::put_industry_profile
+        ))
+        .routes(routes!(industry::get_breakdown))
+        .routes(routes!(industry::get_industry_match))
+        .routes(routes!(
+            work_history::list_work_experiences,
+            work_history::create_work_experience
+        ))
+        .routes(routes!(
+            work_history::get_work_experience,
+            work_history::update_work_experience,
+            work_history::delete_work_experience
+        ))
+        .routes(routes!(
+            work_history::list_educations,
+            work_history::create_education
+        ))
+        .routes(routes!(
+            work_history::get_education,
+            work_history::update_education,
+            work_history::delete_education
+        ))
+        .routes(routes!(skills::list_my_skills, skills::add_my_skill))
+        .routes(routes!(skills::delete_my_skill))
+        .routes(routes!(skills::search_skills))
         // Career Navigator
         .routes(routes!(navigator::register))
         .routes(routes!(navigator::login))

@@ -4,16 +4,18 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::accounts::cache::AccountCache;
 use crate::accounts::tokens::TokenKeys;
+use crate::accounts::user::Account;
+use crate::cache::UserCache;
 use crate::clock::AppClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
+use crate::profiles::IndustryProfileView;
 use crate::ratelimit::AuthRateLimiter;
 
-/// At most this many account views are kept in memory (a few KB each).
-const ACCOUNT_CACHE_ENTRIES: usize = 50_000;
+/// At most this many views of each kind are kept in memory (a few KB each).
+const CACHE_ENTRIES: usize = 50_000;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -23,7 +25,8 @@ pub struct Inner {
     pub db: Db,
     pub tokens: TokenKeys,
     pub auth_limiter: AuthRateLimiter,
-    pub accounts: AccountCache,
+    pub accounts: UserCache<Account>,
+    pub industry_profiles: UserCache<Option<IndustryProfileView>>,
     pub metrics: Metrics,
     pub clock: AppClock,
 }
@@ -35,7 +38,8 @@ impl AppState {
         AppState(Arc::new(Inner {
             tokens: TokenKeys::from_config(&config),
             auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
-            accounts: AccountCache::new(config.account_cache_ttl, ACCOUNT_CACHE_ENTRIES),
+            accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
+            industry_profiles: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
             metrics: Metrics::default(),
             clock,
             db,

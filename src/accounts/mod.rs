@@ -2,7 +2,6 @@
 //! accepted and upgraded), JWTs with single-use refresh tokens, and each product's login,
 //! register, refresh and "me" routes as CONTRACTS.md ("Tokens and logins") fixes them.
 
-pub mod cache;
 pub mod django_import;
 pub mod handlers;
 pub mod passwords;

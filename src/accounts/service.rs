@@ -3,7 +3,7 @@
 //! a user's ordered skills.
 
 use chrono::{TimeZone, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -11,11 +11,10 @@ use sea_orm::{
 
 use std::sync::Arc;
 
-use super::cache::Account;
 use super::passwords;
 use super::revoked_token;
 use super::tokens::{TokenPair, TokenType};
-use super::user::{self, AccountKind, Names, StringList, SubscriptionTier};
+use super::user::{self, Account, AccountKind, Names, StringList, SubscriptionTier};
 use super::user_skill;
 use crate::db::{self, Db};
 use crate::error::{ApiError, ApiResult};
@@ -164,6 +163,7 @@ pub fn new_account_row(
         date_joined: Set(now),
         updated_at: Set(now),
         last_login: Set(None),
+        profile_public: Set(false),
         ..Default::default()
     }
 }
@@ -219,7 +219,7 @@ pub async fn load_account(state: &AppState, id: i64) -> ApiResult<Arc<Account>> 
     let user = current_user(&state.db, id).await?;
     let skills = skill_names(&state.db, id).await?;
     let account = Arc::new(Account { user, skills });
-    state.accounts.store(account.clone(), epoch);
+    state.accounts.store(id, account.clone(), epoch);
     Ok(account)
 }
 
@@ -361,7 +361,8 @@ pub async fn skill_names(db: &Db, user_id: i64) -> Result<Vec<String>, sea_orm::
         .await
 }
 
-/// Replaces a user's skills with `skills` (already normalized and de-duplicated), in order.
+/// Replaces a user's skills with `skills` (Career Navigator's normalized names), in order; names
+/// that match one taxonomy key are kept once, and known skills get their category.
 pub async fn replace_skills(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -371,35 +372,29 @@ pub async fn replace_skills(
         .filter(user_skill::Column::UserId.eq(user_id))
         .exec(conn)
         .await?;
-    if skills.is_empty() {
-        return Ok(());
-    }
     let now = db::now();
-    let rows = skills
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<user_skill::ActiveModel> = skills
         .iter()
+        .filter(|name| seen.insert(crate::skills::key(name)))
         .enumerate()
         .map(|(position, name)| user_skill::ActiveModel {
             user_id: Set(user_id),
             name: Set(name.clone()),
-            normalized_name: Set(name.to_lowercase()),
-            category: Set(None),
+            normalized_name: Set(crate::skills::key(name)),
+            category: Set(crate::skills::taxonomy()
+                .lookup(name)
+                .map(|s| s.category.as_str().to_owned())),
             position: Set(position as i32),
             created_at: Set(now),
             ..Default::default()
-        });
-    user_skill::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
-}
-
-/// Sets `updated_at` on a user row (after a change to their skills, say).
-pub async fn touch_user(conn: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
-    user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::value(db::now()))
-        .filter(user::Column::Id.eq(user_id))
-        .exec(conn)
-        .await?;
+        })
+        .collect();
+    if !rows.is_empty() {
+        user_skill::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -104,6 +104,8 @@ pub struct Model {
     pub date_joined: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_login: Option<DateTimeUtc>,
+    /// Breneo: whether `/api/users/<id>/profile/` shows this user to anyone.
+    pub profile_public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -127,6 +129,14 @@ impl Model {
     pub fn is_background(&self) -> bool {
         self.account_kind == AccountKind::Background
     }
+}
+
+/// A user as the "me" routes show them: the row and their skill names (cached per process,
+/// see `crate::cache`).
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: Model,
+    pub skills: Vec<String>,
 }
 
 /// The name fields derived from a first and last name, kept consistent in one place.

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, the real router, a fresh database per test.
 
 mod accounts;
+mod breneo;
 mod cli;
 mod foundation;
 mod helpers;

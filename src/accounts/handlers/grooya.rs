@@ -17,6 +17,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
 use crate::extract::{AuthUser, ClientIp, Json, explicit_null};
 use crate::state::AppState;
+use crate::validate::{check_max_chars, is_web_url};
 
 const MAX_NAME_CHARS: usize = 150;
 const MAX_TITLE_CHARS: usize = 200;
@@ -371,20 +372,4 @@ fn validate_update(body: &UpdateUserRequest) -> ApiResult<()> {
         }
     }
     errors.into_result()
-}
-
-fn check_max_chars(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.add(
-            field,
-            format!("Ensure this field has no more than {max} characters."),
-        );
-    }
-}
-
-/// An absolute http(s) URL with a host.
-pub fn is_web_url(raw: &str) -> bool {
-    url::Url::parse(raw)
-        .map(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some())
-        .unwrap_or(false)
 }

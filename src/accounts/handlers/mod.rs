@@ -6,12 +6,11 @@ pub mod grooya;
 pub mod navigator;
 pub mod simplejwt;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, FIELD_REQUIRED};
+pub use crate::validate::FieldErrors;
 
 /// `{"access", "refresh"}`, as simplejwt answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,46 +34,6 @@ pub struct RefreshRequest {
     pub refresh: Option<String>,
 }
 
-/// Collects DRF-style field errors so a form gets all of them at once.
-#[derive(Debug, Default)]
-pub struct FieldErrors(BTreeMap<String, Vec<String>>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.into());
-    }
-
-    /// The trimmed value of a required text field, recording "required"/"blank" when absent.
-    pub fn required<'a>(&mut self, field: &str, value: Option<&'a str>) -> Option<&'a str> {
-        match value {
-            None => {
-                self.add(field, FIELD_REQUIRED);
-                None
-            }
-            Some(v) if v.trim().is_empty() => {
-                self.add(field, "This field may not be blank.");
-                None
-            }
-            Some(v) => Some(v),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_result(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Fields(self.0))
-        }
-    }
-}
-
 /// Two required text fields (a login form's identifier and password), or all their errors.
 pub fn required_pair<'a>(
     (first_name, first): (&str, Option<&'a str>),
@@ -85,7 +44,7 @@ pub fn required_pair<'a>(
     let second = errors.required(second_name, second);
     match (first, second) {
         (Some(first), Some(second)) => Ok((first, second)),
-        _ => Err(ApiError::Fields(errors.0)),
+        _ => Err(errors.into_error()),
     }
 }
 

@@ -9,9 +9,8 @@ use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::cache::Account;
 use crate::accounts::service::{self, CreateUserError, LoginId, NewUser};
-use crate::accounts::user::{self, Names, StringList};
+use crate::accounts::user::{self, Account, Names, StringList};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ClientIp, DetailJson, Json};

@@ -1,0 +1,202 @@
+//! `/api/me/skills/` (list, add `{name}`, delete) and `/api/skills/search/?query=` on the skills
+//! taxonomy: a known skill is stored under its canonical name and category, an unknown one as
+//! the user typed it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::accounts::{user, user_skill};
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ActiveUser, Json, Path, Query};
+use crate::skills::{self, Category};
+use crate::state::AppState;
+use crate::validate::{FieldErrors, text_field};
+
+const MAX_SKILLS: u64 = 100;
+const MAX_SKILL_CHARS: usize = 100;
+const DEFAULT_SUGGESTIONS: usize = 10;
+const MAX_SUGGESTIONS: usize = 50;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillResponse {
+    pub id: i64,
+    pub name: String,
+    /// The taxonomy's category; `null` for a skill the taxonomy does not know.
+    pub category: Option<String>,
+}
+
+impl From<user_skill::Model> for SkillResponse {
+    fn from(row: user_skill::Model) -> Self {
+        SkillResponse {
+            id: row.id,
+            name: row.name,
+            category: row.category,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AddSkillRequest {
+    pub name: Option<String>,
+}
+
+/// A user's skills in the order they were added.
+pub async fn skills_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> ApiResult<Vec<SkillResponse>> {
+    let rows = user_skill::Entity::find()
+        .filter(user_skill::Column::UserId.eq(user_id))
+        .order_by_asc(user_skill::Column::Position)
+        .order_by_asc(user_skill::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The user's skills.
+#[utoipa::path(get, path = "/api/me/skills", tag = "breneo", security(("bearer" = [])),
+    responses((status = 200, body = [SkillResponse])))]
+pub async fn list_my_skills(
+    State(state): State<AppState>,
+    user: ActiveUser,
+) -> ApiResult<Json<Vec<SkillResponse>>> {
+    Ok(Json(skills_of(state.db.reader(), user.id()).await?))
+}
+
+/// Add a skill by name (at most 100).
+#[utoipa::path(post, path = "/api/me/skills", tag = "breneo", security(("bearer" = [])),
+    request_body = AddSkillRequest,
+    responses(
+        (status = 201, body = SkillResponse),
+        (status = 400, description = "`{\"name\": [\"You already have this skill.\"]}` and other field errors"),
+    ))]
+pub async fn add_my_skill(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Json(body): Json<AddSkillRequest>,
+) -> ApiResult<(StatusCode, Json<SkillResponse>)> {
+    let mut errors = FieldErrors::default();
+    let typed = text_field(
+        &mut errors,
+        "name",
+        body.name.as_deref(),
+        None,
+        true,
+        MAX_SKILL_CHARS,
+    );
+    let resolved = skills::resolve(&typed);
+    if resolved.key.is_empty() && errors.is_empty() {
+        errors.add(
+            "name",
+            "Enter a skill name with at least one letter or digit.",
+        );
+    }
+    errors.into_result()?;
+
+    let txn = state.db.writer().begin().await?;
+    user::Entity::find_by_id(user.id())
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let owned = user_skill::Entity::find().filter(user_skill::Column::UserId.eq(user.id()));
+    if owned
+        .clone()
+        .filter(user_skill::Column::NormalizedName.eq(resolved.key.clone()))
+        .count(&txn)
+        .await?
+        > 0
+    {
+        return Err(ApiError::field("name", "You already have this skill."));
+    }
+    if owned.clone().count(&txn).await? >= MAX_SKILLS {
+        return Err(ApiError::BadRequest(format!(
+            "Maximum {MAX_SKILLS} skills allowed per user."
+        )));
+    }
+    let last_position: Option<i32> = owned
+        .select_only()
+        .column_as(user_skill::Column::Position.max(), "max_position")
+        .into_tuple()
+        .one(&txn)
+        .await?
+        .flatten();
+    let created = user_skill::ActiveModel {
+        user_id: Set(user.id()),
+        name: Set(resolved.name),
+        normalized_name: Set(resolved.key),
+        category: Set(resolved.category.map(|c| c.as_str().to_owned())),
+        position: Set(last_position.map_or(0, |p| p + 1)),
+        created_at: Set(db::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    state.accounts.forget(user.id());
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Remove one of the user's skills.
+#[utoipa::path(delete, path = "/api/me/skills/{id}", tag = "breneo", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not the user's")))]
+pub async fn delete_my_skill(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let deleted = user_skill::Entity::delete_many()
+        .filter(user_skill::Column::Id.eq(id))
+        .filter(user_skill::Column::UserId.eq(user.id()))
+        .exec(state.db.writer())
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(ApiError::no_match("UserSkill"));
+    }
+    state.accounts.forget(user.id());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// What the user has typed so far.
+    pub query: Option<String>,
+    /// At most this many suggestions (default 10, at most 50).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillSuggestion {
+    /// The skill's id in the taxonomy.
+    pub id: u32,
+    pub name: String,
+    pub category: Category,
+}
+
+/// Skill suggestions from the taxonomy: name prefixes first, then aliases, then substrings.
+#[utoipa::path(get, path = "/api/skills/search", tag = "breneo", params(SearchQuery),
+    responses((status = 200, body = [SkillSuggestion])))]
+pub async fn search_skills(Query(query): Query<SearchQuery>) -> Json<Vec<SkillSuggestion>> {
+    let limit = query
+        .limit
+        .unwrap_or(DEFAULT_SUGGESTIONS)
+        .min(MAX_SUGGESTIONS);
+    let suggestions = skills::taxonomy()
+        .search(query.query.as_deref().unwrap_or_default(), limit)
+        .into_iter()
+        .map(|skill| SkillSuggestion {
+            id: skill.id,
+            name: skill.name.clone(),
+            category: skill.category,
+        })
+        .collect();
+    Json(suggestions)
+}

@@ -1,0 +1,41 @@
+//! The `work_experiences` table.
+
+use sea_orm::entity::prelude::*;
+
+use crate::dates::{PartialDate, Precision};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "work_experiences")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub user_id: i64,
+    pub job_title: String,
+    pub company: String,
+    pub start_date: Date,
+    pub start_precision: Precision,
+    pub end_date: Option<Date>,
+    pub end_precision: Option<Precision>,
+    pub is_current: bool,
+    pub job_type: String,
+    pub location: String,
+    pub description: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    pub fn start(&self) -> PartialDate {
+        PartialDate::new(self.start_date, self.start_precision)
+    }
+
+    pub fn end(&self) -> Option<PartialDate> {
+        self.end_date
+            .map(|date| PartialDate::new(date, self.end_precision.unwrap_or(Precision::Day)))
+    }
+}

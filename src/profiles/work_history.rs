@@ -1,0 +1,628 @@
+//! `/api/work-experiences/` and `/api/educations/`: list (newest start first), create (at most
+//! ten each per user), read, update (`PUT` whole, `PATCH` partial) and delete, each user reaching
+//! only their own rows. Every work-experience change recomputes the industry profile in the
+//! same transaction.
+
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{education, industry, work_experience};
+use crate::accounts::user;
+use crate::dates::{DATE_FORMAT_ERROR, PartialDate};
+use crate::db;
+use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
+use crate::extract::{ActiveUser, Json, Path, explicit_null};
+use crate::state::AppState;
+use crate::validate::{FieldErrors, WriteMode, text_field};
+
+const MAX_ENTRIES: u64 = 10;
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_JOB_TYPE_CHARS: usize = 50;
+const MAX_LOCATION_CHARS: usize = 200;
+const MAX_DESCRIPTION_CHARS: usize = 5000;
+
+// ---------- dates shared by both resources ----------
+
+/// A validated start, end and "current" flag.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: PartialDate,
+    end: Option<PartialDate>,
+    is_current: bool,
+}
+
+/// The dates of a write, after the contract's rules: dates as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`;
+/// the end on or after the start; a current entry has no end date (marking one current clears
+/// a stored end date; sending both is an error).
+fn validate_span(
+    errors: &mut FieldErrors,
+    mode: WriteMode,
+    start: Option<&str>,
+    end: Option<Option<&str>>,
+    is_current: Option<bool>,
+    existing: Option<Span>,
+) -> Option<Span> {
+    let start = match start {
+        Some(raw) => parse_date(errors, "start_date", raw),
+        None if mode.requires_all() => {
+            errors.add("start_date", FIELD_REQUIRED);
+            None
+        }
+        None => existing.map(|span| span.start),
+    };
+    let is_current = is_current
+        .or_else(|| {
+            existing
+                .filter(|_| !mode.requires_all())
+                .map(|span| span.is_current)
+        })
+        .unwrap_or(false);
+    let sent_end = end.flatten().map(str::trim).filter(|raw| !raw.is_empty());
+    let end = match (sent_end, end) {
+        (Some(raw), _) => parse_date(errors, "end_date", raw),
+        (None, Some(_)) => None,
+        (None, None) if is_current || mode.requires_all() => None,
+        (None, None) => existing.and_then(|span| span.end),
+    };
+    if is_current && sent_end.is_some() {
+        errors.add(
+            "end_date",
+            "An entry marked current cannot have an end date.",
+        );
+    }
+    if let (Some(start), Some(end)) = (start, end)
+        && end.last_day() < start.date
+    {
+        errors.add("end_date", "End date must be on or after the start date.");
+    }
+    start.map(|start| Span {
+        start,
+        end,
+        is_current,
+    })
+}
+
+fn parse_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<PartialDate> {
+    let parsed = PartialDate::parse(raw);
+    if parsed.is_none() {
+        errors.add(field, DATE_FORMAT_ERROR);
+    }
+    parsed
+}
+
+/// `PUT` replaces, `PATCH` amends.
+fn mode_of(method: &Method) -> WriteMode {
+    if method == Method::PATCH {
+        WriteMode::Patch
+    } else {
+        WriteMode::Replace
+    }
+}
+
+/// Serializes a user's writes on PostgreSQL (SQLite has one writer already), so two concurrent
+/// creates cannot both pass the ten-entry limit.
+async fn lock_owner(txn: &DatabaseTransaction, user_id: i64) -> ApiResult<()> {
+    user::Entity::find_by_id(user_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    Ok(())
+}
+
+// ---------- work experiences ----------
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkExperienceRequest {
+    pub job_title: Option<String>,
+    pub company: Option<String>,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub start_date: Option<String>,
+    /// Same formats; `null` or empty for none.
+    #[serde(default, deserialize_with = "explicit_null")]
+    #[schema(value_type = Option<String>)]
+    pub end_date: Option<Option<String>>,
+    pub is_current: Option<bool>,
+    pub job_type: Option<String>,
+    pub location: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkExperienceResponse {
+    pub id: i64,
+    pub job_title: String,
+    pub company: String,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub is_current: bool,
+    pub job_type: String,
+    pub location: String,
+    pub description: String,
+}
+
+impl From<work_experience::Model> for WorkExperienceResponse {
+    fn from(row: work_experience::Model) -> Self {
+        WorkExperienceResponse {
+            id: row.id,
+            start_date: row.start().format(),
+            end_date: row.end().map(|end| end.format()),
+            job_title: row.job_title,
+            company: row.company,
+            is_current: row.is_current,
+            job_type: row.job_type,
+            location: row.location,
+            description: row.description,
+        }
+    }
+}
+
+/// The validated values of a work-experience write.
+struct WorkExperienceFields {
+    job_title: String,
+    company: String,
+    span: Span,
+    job_type: String,
+    location: String,
+    description: String,
+}
+
+fn validate_work_experience(
+    body: &WorkExperienceRequest,
+    mode: WriteMode,
+    existing: Option<&work_experience::Model>,
+) -> ApiResult<WorkExperienceFields> {
+    let mut errors = FieldErrors::default();
+    let required = mode.requires_all();
+    let old = |f: fn(&work_experience::Model) -> &str| existing.filter(|_| !required).map(f);
+    let job_title = text_field(
+        &mut errors,
+        "job_title",
+        body.job_title.as_deref(),
+        old(|r| &r.job_title),
+        required,
+        MAX_TITLE_CHARS,
+    );
+    let company = text_field(
+        &mut errors,
+        "company",
+        body.company.as_deref(),
+        old(|r| &r.company),
+        required,
+        MAX_TITLE_CHARS,
+    );
+    let job_type = text_field(
+        &mut errors,
+        "job_type",
+        body.job_type.as_deref(),
+        old(|r| &r.job_type),
+        false,
+        MAX_JOB_TYPE_CHARS,
+    );
+    let location = text_field(
+        &mut errors,
+        "location",
+        body.location.as_deref(),
+        old(|r| &r.location),
+        false,
+        MAX_LOCATION_CHARS,
+    );
+    let description = text_field(
+        &mut errors,
+        "description",
+        body.description.as_deref(),
+        old(|r| &r.description),
+        false,
+        MAX_DESCRIPTION_CHARS,
+    );
+    let existing_span = existing.map(|row| Span {
+        start: row.start(),
+        end: row.end(),
+        is_current: row.is_current,
+    });
+    let span = validate_span(
+        &mut errors,
+        mode,
+        body.start_date.as_deref(),
+        body.end_date.as_ref().map(Option::as_deref),
+        body.is_current,
+        existing_span,
+    );
+    match span {
+        Some(span) if errors.is_empty() => Ok(WorkExperienceFields {
+            job_title,
+            company,
+            span,
+            job_type,
+            location,
+            description,
+        }),
+        _ => Err(errors.into_error()),
+    }
+}
+
+fn apply_work_experience(row: &mut work_experience::ActiveModel, fields: WorkExperienceFields) {
+    row.job_title = Set(fields.job_title);
+    row.company = Set(fields.company);
+    row.start_date = Set(fields.span.start.date);
+    row.start_precision = Set(fields.span.start.precision);
+    row.end_date = Set(fields.span.end.map(|end| end.date));
+    row.end_precision = Set(fields.span.end.map(|end| end.precision));
+    row.is_current = Set(fields.span.is_current);
+    row.job_type = Set(fields.job_type);
+    row.location = Set(fields.location);
+    row.description = Set(fields.description);
+    row.updated_at = Set(db::now());
+}
+
+async fn own_work_experience(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    id: i64,
+) -> ApiResult<work_experience::Model> {
+    work_experience::Entity::find_by_id(id)
+        .filter(work_experience::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::no_match("WorkExperience"))
+}
+
+/// The user's work experiences, newest start first.
+#[utoipa::path(get, path = "/api/work-experiences", tag = "breneo", security(("bearer" = [])),
+    responses((status = 200, body = [WorkExperienceResponse])))]
+pub async fn list_work_experiences(
+    State(state): State<AppState>,
+    user: ActiveUser,
+) -> ApiResult<Json<Vec<WorkExperienceResponse>>> {
+    let rows = work_experience::Entity::find()
+        .filter(work_experience::Column::UserId.eq(user.id()))
+        .order_by_desc(work_experience::Column::StartDate)
+        .order_by_desc(work_experience::Column::Id)
+        .all(state.db.reader())
+        .await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+/// Add a work experience (at most ten per user).
+#[utoipa::path(post, path = "/api/work-experiences", tag = "breneo", security(("bearer" = [])),
+    request_body = WorkExperienceRequest,
+    responses(
+        (status = 201, body = WorkExperienceResponse),
+        (status = 400, description = "Field errors (DRF shape) or `{\"detail\": \"Maximum 10 work experience entries allowed per user.\"}`"),
+    ))]
+pub async fn create_work_experience(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Json(body): Json<WorkExperienceRequest>,
+) -> ApiResult<(StatusCode, Json<WorkExperienceResponse>)> {
+    let fields = validate_work_experience(&body, WriteMode::Create, None)?;
+    let txn = state.db.writer().begin().await?;
+    lock_owner(&txn, user.id()).await?;
+    let count = work_experience::Entity::find()
+        .filter(work_experience::Column::UserId.eq(user.id()))
+        .count(&txn)
+        .await?;
+    if count >= MAX_ENTRIES {
+        return Err(ApiError::BadRequest(
+            "Maximum 10 work experience entries allowed per user.".into(),
+        ));
+    }
+    let now = db::now();
+    let mut row = work_experience::ActiveModel {
+        user_id: Set(user.id()),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply_work_experience(&mut row, fields);
+    let created = row.insert(&txn).await?;
+    industry::recompute(&txn, user.id()).await?;
+    txn.commit().await?;
+    state.industry_profiles.forget(user.id());
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// One of the user's work experiences.
+#[utoipa::path(get, path = "/api/work-experiences/{id}", tag = "breneo", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = WorkExperienceResponse), (status = 404, description = "Not the user's")))]
+pub async fn get_work_experience(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<WorkExperienceResponse>> {
+    Ok(Json(
+        own_work_experience(state.db.reader(), user.id(), id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Change a work experience: `PUT` sends it whole, `PATCH` only what changes.
+#[utoipa::path(method(put, patch), path = "/api/work-experiences/{id}", tag = "breneo",
+    security(("bearer" = [])), params(("id" = i64, Path)), request_body = WorkExperienceRequest,
+    responses(
+        (status = 200, body = WorkExperienceResponse),
+        (status = 400, description = "Field errors, DRF shape"),
+        (status = 404, description = "Not the user's"),
+    ))]
+pub async fn update_work_experience(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    method: Method,
+    Path(id): Path<i64>,
+    Json(body): Json<WorkExperienceRequest>,
+) -> ApiResult<Json<WorkExperienceResponse>> {
+    let txn = state.db.writer().begin().await?;
+    let existing = own_work_experience(&txn, user.id(), id).await?;
+    let fields = validate_work_experience(&body, mode_of(&method), Some(&existing))?;
+    let mut row: work_experience::ActiveModel = existing.into();
+    apply_work_experience(&mut row, fields);
+    let updated = row.update(&txn).await?;
+    industry::recompute(&txn, user.id()).await?;
+    txn.commit().await?;
+    state.industry_profiles.forget(user.id());
+    Ok(Json(updated.into()))
+}
+
+/// Remove a work experience.
+#[utoipa::path(delete, path = "/api/work-experiences/{id}", tag = "breneo", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not the user's")))]
+pub async fn delete_work_experience(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let txn = state.db.writer().begin().await?;
+    let existing = own_work_experience(&txn, user.id(), id).await?;
+    work_experience::Entity::delete_by_id(existing.id)
+        .exec(&txn)
+        .await?;
+    industry::recompute(&txn, user.id()).await?;
+    txn.commit().await?;
+    state.industry_profiles.forget(user.id());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------- educations ----------
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EducationRequest {
+    pub institution: Option<String>,
+    pub degree: Option<String>,
+    pub field_of_study: Option<String>,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub start_date: Option<String>,
+    #[serde(default, deserialize_with = "explicit_null")]
+    #[schema(value_type = Option<String>)]
+    pub end_date: Option<Option<String>>,
+    pub is_current: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EducationResponse {
+    pub id: i64,
+    pub institution: String,
+    pub degree: String,
+    pub field_of_study: String,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub is_current: bool,
+}
+
+impl From<education::Model> for EducationResponse {
+    fn from(row: education::Model) -> Self {
+        EducationResponse {
+            id: row.id,
+            start_date: row.start().format(),
+            end_date: row.end().map(|end| end.format()),
+            institution: row.institution,
+            degree: row.degree,
+            field_of_study: row.field_of_study,
+            is_current: row.is_current,
+        }
+    }
+}
+
+struct EducationFields {
+    institution: String,
+    degree: String,
+    field_of_study: String,
+    span: Span,
+}
+
+fn validate_education(
+    body: &EducationRequest,
+    mode: WriteMode,
+    existing: Option<&education::Model>,
+) -> ApiResult<EducationFields> {
+    let mut errors = FieldErrors::default();
+    let required = mode.requires_all();
+    let old = |f: fn(&education::Model) -> &str| existing.filter(|_| !required).map(f);
+    let institution = text_field(
+        &mut errors,
+        "institution",
+        body.institution.as_deref(),
+        old(|r| &r.institution),
+        required,
+        MAX_TITLE_CHARS,
+    );
+    let degree = text_field(
+        &mut errors,
+        "degree",
+        body.degree.as_deref(),
+        old(|r| &r.degree),
+        false,
+        MAX_TITLE_CHARS,
+    );
+    let field_of_study = text_field(
+        &mut errors,
+        "field_of_study",
+        body.field_of_study.as_deref(),
+        old(|r| &r.field_of_study),
+        false,
+        MAX_TITLE_CHARS,
+    );
+    let existing_span = existing.map(|row| Span {
+        start: row.start(),
+        end: row.end(),
+        is_current: row.is_current,
+    });
+    let span = validate_span(
+        &mut errors,
+        mode,
+        body.start_date.as_deref(),
+        body.end_date.as_ref().map(Option::as_deref),
+        body.is_current,
+        existing_span,
+    );
+    match span {
+        Some(span) if errors.is_empty() => Ok(EducationFields {
+            institution,
+            degree,
+            field_of_study,
+            span,
+        }),
+        _ => Err(errors.into_error()),
+    }
+}
+
+fn apply_education(row: &mut education::ActiveModel, fields: EducationFields) {
+    row.institution = Set(fields.institution);
+    row.degree = Set(fields.degree);
+    row.field_of_study = Set(fields.field_of_study);
+    row.start_date = Set(fields.span.start.date);
+    row.start_precision = Set(fields.span.start.precision);
+    row.end_date = Set(fields.span.end.map(|end| end.date));
+    row.end_precision = Set(fields.span.end.map(|end| end.precision));
+    row.is_current = Set(fields.span.is_current);
+    row.updated_at = Set(db::now());
+}
+
+async fn own_education(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    id: i64,
+) -> ApiResult<education::Model> {
+    education::Entity::find_by_id(id)
+        .filter(education::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::no_match("Education"))
+}
+
+/// The user's educations, newest start first.
+#[utoipa::path(get, path = "/api/educations", tag = "breneo", security(("bearer" = [])),
+    responses((status = 200, body = [EducationResponse])))]
+pub async fn list_educations(
+    State(state): State<AppState>,
+    user: ActiveUser,
+) -> ApiResult<Json<Vec<EducationResponse>>> {
+    let rows = education::Entity::find()
+        .filter(education::Column::UserId.eq(user.id()))
+        .order_by_desc(education::Column::StartDate)
+        .order_by_desc(education::Column::Id)
+        .all(state.db.reader())
+        .await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
+/// Add an education (at most ten per user).
+#[utoipa::path(post, path = "/api/educations", tag = "breneo", security(("bearer" = [])),
+    request_body = EducationRequest,
+    responses(
+        (status = 201, body = EducationResponse),
+        (status = 400, description = "Field errors (DRF shape) or `{\"detail\": \"Maximum 10 education entries allowed per user.\"}`"),
+    ))]
+pub async fn create_education(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Json(body): Json<EducationRequest>,
+) -> ApiResult<(StatusCode, Json<EducationResponse>)> {
+    let fields = validate_education(&body, WriteMode::Create, None)?;
+    let txn = state.db.writer().begin().await?;
+    lock_owner(&txn, user.id()).await?;
+    let count = education::Entity::find()
+        .filter(education::Column::UserId.eq(user.id()))
+        .count(&txn)
+        .await?;
+    if count >= MAX_ENTRIES {
+        return Err(ApiError::BadRequest(
+            "Maximum 10 education entries allowed per user.".into(),
+        ));
+    }
+    let now = db::now();
+    let mut row = education::ActiveModel {
+        user_id: Set(user.id()),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply_education(&mut row, fields);
+    let created = row.insert(&txn).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// One of the user's educations.
+#[utoipa::path(get, path = "/api/educations/{id}", tag = "breneo", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = EducationResponse), (status = 404, description = "Not the user's")))]
+pub async fn get_education(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<EducationResponse>> {
+    Ok(Json(
+        own_education(state.db.reader(), user.id(), id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Change an education: `PUT` sends it whole, `PATCH` only what changes.
+#[utoipa::path(method(put, patch), path = "/api/educations/{id}", tag = "breneo",
+    security(("bearer" = [])), params(("id" = i64, Path)), request_body = EducationRequest,
+    responses(
+        (status = 200, body = EducationResponse),
+        (status = 400, description = "Field errors, DRF shape"),
+        (status = 404, description = "Not the user's"),
+    ))]
+pub async fn update_education(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    method: Method,
+    Path(id): Path<i64>,
+    Json(body): Json<EducationRequest>,
+) -> ApiResult<Json<EducationResponse>> {
+    let txn = state.db.writer().begin().await?;
+    let existing = own_education(&txn, user.id(), id).await?;
+    let fields = validate_education(&body, mode_of(&method), Some(&existing))?;
+    let mut row: education::ActiveModel = existing.into();
+    apply_education(&mut row, fields);
+    let updated = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Json(updated.into()))
+}
+
+/// Remove an education.
+#[utoipa::path(delete, path = "/api/educations/{id}", tag = "breneo", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not the user's")))]
+pub async fn delete_education(
+    State(state): State<AppState>,
+    user: ActiveUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let txn = state.db.writer().begin().await?;
+    let existing = own_education(&txn, user.id(), id).await?;
+    education::Entity::delete_by_id(existing.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
