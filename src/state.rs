@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
 use crate::profiles::IndustryProfileView;
+use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
 
 /// At most this many views of each kind are kept in memory (a few KB each).
@@ -27,12 +28,14 @@ pub struct Inner {
     pub auth_limiter: AuthRateLimiter,
     pub accounts: UserCache<Account>,
     pub industry_profiles: UserCache<Option<IndustryProfileView>>,
+    pub profile_writer: ProfileWriter,
     pub metrics: Metrics,
     pub clock: AppClock,
 }
 
 impl AppState {
-    /// Assembles the state from a configuration and an open (migrated) database.
+    /// Assembles the state from a configuration and an open (migrated) database; starts the
+    /// background writers, so call it inside the runtime.
     pub fn new(config: Config, db: Db) -> AppState {
         let clock = AppClock::default();
         AppState(Arc::new(Inner {
@@ -40,6 +43,7 @@ impl AppState {
             auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
             accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
             industry_profiles: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
+            profile_writer: ProfileWriter::start(db.writer().clone()),
             metrics: Metrics::default(),
             clock,
             db,

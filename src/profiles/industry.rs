@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
+use super::profile_writer::{ProfileRow, upsert_rows};
 use super::{IndustryProfileView, industry_profile, work_experience};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -95,14 +95,13 @@ pub async fn put_industry_profile(
 ) -> ApiResult<Json<IndustryProfileResponse>> {
     let (years, updated_at) = validate_industry_profile(body)?;
     let years = Value::Object(years);
-    upsert(
-        state.db.writer(),
-        user.id(),
-        years.clone(),
-        SOURCE_CLIENT,
+    let row = ProfileRow {
+        user_id: user.id(),
+        years: years.clone(),
+        source: SOURCE_CLIENT,
         updated_at,
-    )
-    .await?;
+    };
+    state.profile_writer.upsert(row).await?;
     state.industry_profiles.forget(user.id());
     Ok(Json(IndustryProfileResponse {
         industry_years_json: years,
@@ -191,32 +190,6 @@ async fn load_profile(
     Ok(view)
 }
 
-/// Writes the user's one profile row, creating it the first time.
-async fn upsert(
-    conn: &impl ConnectionTrait,
-    user_id: i64,
-    years: Value,
-    source: &str,
-    updated_at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    use industry_profile::Column;
-    industry_profile::Entity::insert(industry_profile::ActiveModel {
-        user_id: Set(user_id),
-        industry_years_json: Set(years),
-        source: Set(source.to_owned()),
-        updated_at: Set(updated_at),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(Column::UserId)
-            .update_columns([Column::IndustryYearsJson, Column::Source, Column::UpdatedAt])
-            .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
-}
-
 /// What the computation needs of the stored work experiences.
 fn experiences_of(rows: &[work_experience::Model]) -> Vec<Experience> {
     rows.iter()
@@ -248,12 +221,15 @@ async fn work_history(
 pub async fn recompute(conn: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
     let rows = work_history(conn, user_id).await?;
     let breakdown = years::compute(&experiences_of(&rows), Utc::now().date_naive());
-    upsert(
+    let years = Value::Object(breakdown.industry_years_json());
+    upsert_rows(
         conn,
-        user_id,
-        Value::Object(breakdown.industry_years_json()),
-        SOURCE_SERVER,
-        db::now(),
+        vec![ProfileRow {
+            user_id,
+            years,
+            source: SOURCE_SERVER,
+            updated_at: db::now(),
+        }],
     )
     .await
 }

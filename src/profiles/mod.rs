@@ -10,6 +10,7 @@
 pub mod education;
 pub mod industry;
 pub mod industry_profile;
+pub mod profile_writer;
 pub mod public;
 pub mod skills;
 pub mod work_experience;

@@ -895,3 +895,37 @@ async fn another_user_reaches_none_of_these_rows() {
         .await
         .assert(StatusCode::OK, json!([skill]));
 }
+
+#[tokio::test]
+async fn concurrent_puts_from_many_users_each_read_back_their_own_profile() {
+    let app = TestApp::new().await;
+    let mut tokens = Vec::new();
+    for n in 0..24 {
+        tokens.push(app.access_token(app.seed_user(&format!("writer{n}@breneo.ge")).await.id));
+    }
+    let puts = tokens.iter().enumerate().flat_map(|(n, token)| {
+        (0..3).map(move |round| {
+            let body = json!({"industry_years_json": {"fintech": n, "round": round}});
+            app.call(
+                Method::PUT,
+                "/api/me/industry-profile/",
+                Some(body),
+                Some(token),
+            )
+        })
+    });
+    for response in futures::future::join_all(puts).await {
+        response.assert_status(StatusCode::OK);
+    }
+    for (n, token) in tokens.iter().enumerate() {
+        let stored = app.get("/api/me/industry-profile/", Some(token)).await;
+        assert_eq!(stored.json["industry_years_json"]["fintech"], json!(n));
+    }
+    assert_eq!(
+        industry_profile::Entity::find()
+            .count(app.state.db.reader())
+            .await
+            .unwrap(),
+        24
+    );
+}
