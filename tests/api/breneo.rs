@@ -903,6 +903,7 @@ async fn concurrent_puts_from_many_users_each_read_back_their_own_profile() {
     for n in 0..24 {
         tokens.push(app.access_token(app.seed_user(&format!("writer{n}@breneo.ge")).await.id));
     }
+    let app = &app;
     let puts = tokens.iter().enumerate().flat_map(|(n, token)| {
         (0..3).map(move |round| {
             let body = json!({"industry_years_json": {"fintech": n, "round": round}});
