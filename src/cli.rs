@@ -13,6 +13,7 @@ use crate::accounts::service::{self, CreateUserError, NewUser};
 use crate::accounts::{django_import, handlers::django_password_problems};
 use crate::config::{Config, LogFormat};
 use crate::db::Db;
+use crate::market::import::{self, Format, ImportDefaults, ImportReport};
 use crate::{openapi, server};
 
 #[derive(Debug, Parser)]
@@ -39,6 +40,17 @@ enum Command {
     Createsuperuser(CreateSuperuserArgs),
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Import job postings from a JSON Lines or CSV file (careerhub's shape or TheirStack's).
+    ImportJobs {
+        /// The file; `.csv` is read as CSV, `.jsonl`/`.ndjson` (or a first `{`) as JSON Lines.
+        file: PathBuf,
+        /// The role searched for, for rows that do not say (gap analysis matches on it).
+        #[arg(long)]
+        search_keywords: Option<String>,
+        /// The location searched in, for rows that do not say.
+        #[arg(long)]
+        search_location: Option<String>,
+    },
     /// Import users from a Django `manage.py dumpdata auth.user` JSON file.
     ImportDjangoUsers {
         /// The JSON file dumpdata wrote.
@@ -94,6 +106,21 @@ pub async fn run() -> anyhow::Result<()> {
             let db = Db::connect(&config).await?;
             db.migrate().await?;
             let report = django_import::import_file(&db, &file).await?;
+            print!("{report}");
+            Ok(())
+        }
+        Command::ImportJobs {
+            file,
+            search_keywords,
+            search_location,
+        } => {
+            let db = Db::connect(&config).await?;
+            db.migrate().await?;
+            let defaults = ImportDefaults {
+                search_keywords,
+                search_location,
+            };
+            let report = import_jobs(&db, &file, &defaults).await?;
             print!("{report}");
             Ok(())
         }
@@ -160,6 +187,31 @@ async fn create_superuser(config: Config, args: CreateSuperuserArgs) -> anyhow::
         Err(CreateUserError::UsernameTaken) => bail!("that username is already taken"),
         Err(CreateUserError::Other(err)) => Err(err),
     }
+}
+
+async fn import_jobs(
+    db: &Db,
+    file: &std::path::Path,
+    defaults: &ImportDefaults,
+) -> anyhow::Result<ImportReport> {
+    let mut reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?,
+    );
+    let first_byte = reader
+        .fill_buf()?
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let format = Format::detect(&file.to_string_lossy(), first_byte);
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} rows read ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let report =
+        import::import(db, reader, format, defaults, |rows| bar.set_position(rows)).await?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 fn prompt(question: &str) -> anyhow::Result<String> {

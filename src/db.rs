@@ -10,7 +10,10 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::config::Config;
@@ -181,6 +184,33 @@ fn ensure_sqlite_parent_dir(url: &str) -> anyhow::Result<()> {
             .with_context(|| format!("could not create {}", parent.display()))?;
     }
     Ok(())
+}
+
+/// Runs `work` in a transaction: commits when it succeeds, rolls back when it fails. End every
+/// transaction through this. A dropped SeaORM transaction only queues its `ROLLBACK`, which sqlx
+/// sends from a task spawned when the connection returns to the pool; until that task runs the
+/// connection sits "idle in transaction" holding its locks. In the tests, a `TestApp` dropping
+/// its PostgreSQL schema while blocking the test's runtime waited on such a lock forever.
+pub async fn in_transaction<T, E>(
+    conn: &DatabaseConnection,
+    work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DbErr>,
+{
+    let txn = conn.begin().await?;
+    match work(&txn).await {
+        Ok(value) => {
+            txn.commit().await?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = txn.rollback().await {
+                tracing::error!(error = %rollback, "could not roll back a failed transaction");
+            }
+            Err(err)
+        }
+    }
 }
 
 /// The current time as stored: UTC, truncated to microseconds so both engines round-trip it.

@@ -27,6 +27,8 @@ pub mod health;
 pub mod http;
 /// Industries: the vocabulary, employer and job-title resolution, years and matching.
 pub mod industries;
+/// Career Navigator's market data: job postings, trends and skill gaps.
+pub mod market;
 /// The schema, as sea-orm-migration migrations shared by both engines.
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.

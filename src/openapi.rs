@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Logins, registration, tokens and the current user, for every product"),
+        (name = "career-navigator", description = "Market trends and skill gaps over job postings"),
         (name = "breneo", description = "Work history, skills, industry experience and public profiles"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::accounts::handlers::{breneo, gan7club, grooya, navigator, simplejwt};
+use crate::market::handlers as market;
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::profiles::{industry, public, skills, work_history};
 use crate::state::AppState;
@@ -64,6 +65,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(navigator::register))
         .routes(routes!(navigator::login))
         .routes(routes!(navigator::get_me, navigator::update_me))
+        .routes(routes!(market::get_trending))
+        .routes(routes!(market::get_gap_analysis))
         // Grooya
         .routes(routes!(grooya::register))
         .routes(routes!(grooya::login))

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use std::sync::Arc;
@@ -96,37 +96,42 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
     };
     let names = Names::from_parts(&new.first_name, &new.last_name);
     let now = db::now();
-    let txn = db.writer().begin().await?;
-    if email_exists(&txn, &email).await? {
-        return Err(CreateUserError::EmailTaken);
-    }
-    if username_exists(&txn, &username).await? {
-        return Err(CreateUserError::UsernameTaken);
-    }
-    let mut row = new_account_row(email.clone(), username, password, names, now);
+    let mut row = new_account_row(email.clone(), username.clone(), password, names, now);
     row.is_staff = Set(new.is_staff);
     row.is_superuser = Set(new.is_superuser);
     row.account_kind = Set(new.account_kind.unwrap_or(AccountKind::User));
     row.target_roles = Set(StringList(new.target_roles));
     row.experience_level = Set(new.experience_level);
     row.location = Set(new.location);
-    let inserted = row.insert(&txn).await;
-    let created = match inserted {
-        Ok(created) => created,
+    let skills = new.skills;
+    let created = db::in_transaction(db.writer(), async |txn| {
+        if email_exists(txn, &email).await? {
+            return Err(CreateUserError::EmailTaken);
+        }
+        if username_exists(txn, &username).await? {
+            return Err(CreateUserError::UsernameTaken);
+        }
+        let created = row.insert(txn).await?;
+        replace_skills(txn, created.id, &skills).await?;
+        Ok(created)
+    })
+    .await;
+    match created {
         // Lost a race with a concurrent registration (PostgreSQL; SQLite's single writer
-        // serializes registrations). The failed transaction is unusable, so ask the reader.
-        Err(err) if db::is_unique_violation(&err) => {
-            return Err(if email_exists(db.reader(), &email).await? {
+        // serializes registrations): say which field was taken.
+        Err(CreateUserError::Other(err))
+            if err
+                .downcast_ref::<sea_orm::DbErr>()
+                .is_some_and(db::is_unique_violation) =>
+        {
+            Err(if email_exists(db.reader(), &email).await? {
                 CreateUserError::EmailTaken
             } else {
                 CreateUserError::UsernameTaken
-            });
+            })
         }
-        Err(err) => return Err(err.into()),
-    };
-    replace_skills(&txn, created.id, &new.skills).await?;
-    txn.commit().await?;
-    Ok(created)
+        other => other,
+    }
 }
 
 /// A new account's row with every column at its starting value; callers set what differs.
@@ -166,6 +171,19 @@ pub fn new_account_row(
         profile_public: Set(false),
         ..Default::default()
     }
+}
+
+/// Locks a user's row until the transaction ends (PostgreSQL; SQLite's single writer serializes
+/// writes already), so per-user limits hold under concurrent requests.
+pub async fn lock_user(
+    txn: &sea_orm::DatabaseTransaction,
+    user_id: i64,
+) -> Result<(), sea_orm::DbErr> {
+    user::Entity::find_by_id(user_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    Ok(())
 }
 
 pub async fn email_exists(

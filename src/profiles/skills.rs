@@ -6,12 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::{user, user_skill};
+use crate::accounts::{service, user_skill};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path, Query};
@@ -101,45 +101,40 @@ pub async fn add_my_skill(
     }
     errors.into_result()?;
 
-    let txn = state.db.writer().begin().await?;
-    user::Entity::find_by_id(user.id())
-        .lock_exclusive()
-        .one(&txn)
-        .await?;
-    let owned = user_skill::Entity::find().filter(user_skill::Column::UserId.eq(user.id()));
-    if owned
-        .clone()
-        .filter(user_skill::Column::NormalizedName.eq(resolved.key.clone()))
-        .count(&txn)
-        .await?
-        > 0
-    {
-        return Err(ApiError::field("name", "You already have this skill."));
-    }
-    if owned.clone().count(&txn).await? >= MAX_SKILLS {
-        return Err(ApiError::BadRequest(format!(
-            "Maximum {MAX_SKILLS} skills allowed per user."
-        )));
-    }
-    let last_position: Option<i32> = owned
-        .select_only()
-        .column_as(user_skill::Column::Position.max(), "max_position")
-        .into_tuple()
-        .one(&txn)
-        .await?
-        .flatten();
-    let created = user_skill::ActiveModel {
-        user_id: Set(user.id()),
-        name: Set(resolved.name),
-        normalized_name: Set(resolved.key),
-        category: Set(resolved.category.map(|c| c.as_str().to_owned())),
-        position: Set(last_position.map_or(0, |p| p + 1)),
-        created_at: Set(db::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let user_id = user.id();
+    let created = db::in_transaction(state.db.writer(), async |txn| {
+        service::lock_user(txn, user_id).await?;
+        let owned = user_skill::Entity::find().filter(user_skill::Column::UserId.eq(user_id));
+        let same_key = owned
+            .clone()
+            .filter(user_skill::Column::NormalizedName.eq(resolved.key.clone()));
+        if same_key.count(txn).await? > 0 {
+            return Err(ApiError::field("name", "You already have this skill."));
+        }
+        if owned.clone().count(txn).await? >= MAX_SKILLS {
+            return Err(ApiError::BadRequest(format!(
+                "Maximum {MAX_SKILLS} skills allowed per user."
+            )));
+        }
+        let last_position: Option<i32> = owned
+            .select_only()
+            .column_as(user_skill::Column::Position.max(), "max_position")
+            .into_tuple()
+            .one(txn)
+            .await?
+            .flatten();
+        let row = user_skill::ActiveModel {
+            user_id: Set(user_id),
+            name: Set(resolved.name),
+            normalized_name: Set(resolved.key),
+            category: Set(resolved.category.map(|c| c.as_str().to_owned())),
+            position: Set(last_position.map_or(0, |p| p + 1)),
+            created_at: Set(db::now()),
+            ..Default::default()
+        };
+        Ok(row.insert(txn).await?)
+    })
     .await?;
-    txn.commit().await?;
     state.accounts.forget(user.id());
     Ok((StatusCode::CREATED, Json(created.into())))
 }

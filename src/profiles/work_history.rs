@@ -6,14 +6,13 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{education, industry, work_experience};
-use crate::accounts::user;
+use crate::accounts::service;
 use crate::dates::{DATE_FORMAT_ERROR, PartialDate};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
@@ -103,16 +102,6 @@ fn mode_of(method: &Method) -> WriteMode {
     } else {
         WriteMode::Replace
     }
-}
-
-/// Serializes a user's writes on PostgreSQL (SQLite has one writer already), so two concurrent
-/// creates cannot both pass the ten-entry limit.
-async fn lock_owner(txn: &DatabaseTransaction, user_id: i64) -> ApiResult<()> {
-    user::Entity::find_by_id(user_id)
-        .lock_exclusive()
-        .one(txn)
-        .await?;
-    Ok(())
 }
 
 // ---------- work experiences ----------
@@ -301,28 +290,30 @@ pub async fn create_work_experience(
     Json(body): Json<WorkExperienceRequest>,
 ) -> ApiResult<(StatusCode, Json<WorkExperienceResponse>)> {
     let fields = validate_work_experience(&body, WriteMode::Create, None)?;
-    let txn = state.db.writer().begin().await?;
-    lock_owner(&txn, user.id()).await?;
-    let count = work_experience::Entity::find()
-        .filter(work_experience::Column::UserId.eq(user.id()))
-        .count(&txn)
-        .await?;
-    if count >= MAX_ENTRIES {
-        return Err(ApiError::BadRequest(
-            "Maximum 10 work experience entries allowed per user.".into(),
-        ));
-    }
-    let now = db::now();
+    let user_id = user.id();
     let mut row = work_experience::ActiveModel {
-        user_id: Set(user.id()),
-        created_at: Set(now),
+        user_id: Set(user_id),
+        created_at: Set(db::now()),
         ..Default::default()
     };
     apply_work_experience(&mut row, fields);
-    let created = row.insert(&txn).await?;
-    industry::recompute(&txn, user.id()).await?;
-    txn.commit().await?;
-    state.industry_profiles.forget(user.id());
+    let created = db::in_transaction(state.db.writer(), async |txn| {
+        service::lock_user(txn, user_id).await?;
+        let count = work_experience::Entity::find()
+            .filter(work_experience::Column::UserId.eq(user_id))
+            .count(txn)
+            .await?;
+        if count >= MAX_ENTRIES {
+            return Err(ApiError::BadRequest(
+                "Maximum 10 work experience entries allowed per user.".into(),
+            ));
+        }
+        let created = row.insert(txn).await?;
+        industry::recompute(txn, user_id).await?;
+        Ok(created)
+    })
+    .await?;
+    state.industry_profiles.forget(user_id);
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -357,15 +348,18 @@ pub async fn update_work_experience(
     Path(id): Path<i64>,
     Json(body): Json<WorkExperienceRequest>,
 ) -> ApiResult<Json<WorkExperienceResponse>> {
-    let txn = state.db.writer().begin().await?;
-    let existing = own_work_experience(&txn, user.id(), id).await?;
-    let fields = validate_work_experience(&body, mode_of(&method), Some(&existing))?;
-    let mut row: work_experience::ActiveModel = existing.into();
-    apply_work_experience(&mut row, fields);
-    let updated = row.update(&txn).await?;
-    industry::recompute(&txn, user.id()).await?;
-    txn.commit().await?;
-    state.industry_profiles.forget(user.id());
+    let user_id = user.id();
+    let updated = db::in_transaction(state.db.writer(), async |txn| {
+        let existing = own_work_experience(txn, user_id, id).await?;
+        let fields = validate_work_experience(&body, mode_of(&method), Some(&existing))?;
+        let mut row: work_experience::ActiveModel = existing.into();
+        apply_work_experience(&mut row, fields);
+        let updated = row.update(txn).await?;
+        industry::recompute(txn, user_id).await?;
+        Ok::<_, ApiError>(updated)
+    })
+    .await?;
+    state.industry_profiles.forget(user_id);
     Ok(Json(updated.into()))
 }
 
@@ -378,14 +372,17 @@ pub async fn delete_work_experience(
     user: ActiveUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let txn = state.db.writer().begin().await?;
-    let existing = own_work_experience(&txn, user.id(), id).await?;
-    work_experience::Entity::delete_by_id(existing.id)
-        .exec(&txn)
-        .await?;
-    industry::recompute(&txn, user.id()).await?;
-    txn.commit().await?;
-    state.industry_profiles.forget(user.id());
+    let user_id = user.id();
+    db::in_transaction(state.db.writer(), async |txn| {
+        let existing = own_work_experience(txn, user_id, id).await?;
+        work_experience::Entity::delete_by_id(existing.id)
+            .exec(txn)
+            .await?;
+        industry::recompute(txn, user_id).await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
+    state.industry_profiles.forget(user_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -545,26 +542,27 @@ pub async fn create_education(
     Json(body): Json<EducationRequest>,
 ) -> ApiResult<(StatusCode, Json<EducationResponse>)> {
     let fields = validate_education(&body, WriteMode::Create, None)?;
-    let txn = state.db.writer().begin().await?;
-    lock_owner(&txn, user.id()).await?;
-    let count = education::Entity::find()
-        .filter(education::Column::UserId.eq(user.id()))
-        .count(&txn)
-        .await?;
-    if count >= MAX_ENTRIES {
-        return Err(ApiError::BadRequest(
-            "Maximum 10 education entries allowed per user.".into(),
-        ));
-    }
-    let now = db::now();
+    let user_id = user.id();
     let mut row = education::ActiveModel {
-        user_id: Set(user.id()),
-        created_at: Set(now),
+        user_id: Set(user_id),
+        created_at: Set(db::now()),
         ..Default::default()
     };
     apply_education(&mut row, fields);
-    let created = row.insert(&txn).await?;
-    txn.commit().await?;
+    let created = db::in_transaction(state.db.writer(), async |txn| {
+        service::lock_user(txn, user_id).await?;
+        let count = education::Entity::find()
+            .filter(education::Column::UserId.eq(user_id))
+            .count(txn)
+            .await?;
+        if count >= MAX_ENTRIES {
+            return Err(ApiError::BadRequest(
+                "Maximum 10 education entries allowed per user.".into(),
+            ));
+        }
+        Ok(row.insert(txn).await?)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -599,13 +597,15 @@ pub async fn update_education(
     Path(id): Path<i64>,
     Json(body): Json<EducationRequest>,
 ) -> ApiResult<Json<EducationResponse>> {
-    let txn = state.db.writer().begin().await?;
-    let existing = own_education(&txn, user.id(), id).await?;
-    let fields = validate_education(&body, mode_of(&method), Some(&existing))?;
-    let mut row: education::ActiveModel = existing.into();
-    apply_education(&mut row, fields);
-    let updated = row.update(&txn).await?;
-    txn.commit().await?;
+    let user_id = user.id();
+    let updated = db::in_transaction(state.db.writer(), async |txn| {
+        let existing = own_education(txn, user_id, id).await?;
+        let fields = validate_education(&body, mode_of(&method), Some(&existing))?;
+        let mut row: education::ActiveModel = existing.into();
+        apply_education(&mut row, fields);
+        Ok::<_, ApiError>(row.update(txn).await?)
+    })
+    .await?;
     Ok(Json(updated.into()))
 }
 
@@ -618,11 +618,14 @@ pub async fn delete_education(
     user: ActiveUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let txn = state.db.writer().begin().await?;
-    let existing = own_education(&txn, user.id(), id).await?;
-    education::Entity::delete_by_id(existing.id)
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
+    let user_id = user.id();
+    db::in_transaction(state.db.writer(), async |txn| {
+        let existing = own_education(txn, user_id, id).await?;
+        education::Entity::delete_by_id(existing.id)
+            .exec(txn)
+            .await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

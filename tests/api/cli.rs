@@ -128,6 +128,30 @@ fn createsuperuser_from_flags_and_import_from_a_dumpdata_file() {
     );
 }
 
+#[test]
+fn import_jobs_reads_a_file_and_reports_each_rejected_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.jsonl");
+    let good = r#"{"title": "Dev", "company": "Acme", "url": "https://x.example/1", "technology_slugs": ["rust"]}"#;
+    std::fs::write(&file, format!("{good}\n{{broken\n{good}\n")).unwrap();
+    let output = careerhub(
+        dir.path(),
+        &[
+            "import-jobs",
+            file.to_str().unwrap(),
+            "--search-keywords",
+            "Rust Developer",
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.starts_with("inserted 1, updated 1, rejected 1\n  line 2: not valid JSON"),
+        "{report}"
+    );
+}
+
 /// A plain HTTP/1.1 GET over a blocking socket; the whole response as text.
 fn http_get(addr: &str, path: &str) -> std::io::Result<String> {
     use std::io::{Read, Write};

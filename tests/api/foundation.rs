@@ -223,6 +223,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         .map(String::as_str)
         .collect();
     for expected in [
+        // accounts
         "/api/token/",
         "/api/token/refresh/",
         "/api/token/verify/",
@@ -238,9 +239,26 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         "/api/auth/user/",
         "/api/login/background/",
         "/api/login/talent/",
+        // operations
         "/healthz",
         "/readyz",
         "/metrics",
+        // Breneo
+        "/api/me/profile/",
+        "/api/users/{id}/profile/",
+        "/api/me/industry-profile/",
+        "/api/me/industry-profile/breakdown/",
+        "/api/me/industry-match/",
+        "/api/work-experiences/",
+        "/api/work-experiences/{id}/",
+        "/api/educations/",
+        "/api/educations/{id}/",
+        "/api/me/skills/",
+        "/api/me/skills/{id}/",
+        "/api/skills/search/",
+        // Career Navigator
+        "/market/trending",
+        "/skills/gap-analysis",
     ] {
         assert!(
             paths.contains(&expected),
@@ -249,7 +267,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     }
     assert_eq!(
         paths.len(),
-        30,
+        32,
         "a route was added without a test naming it: {paths:?}"
     );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());

@@ -5,3 +5,4 @@ mod breneo;
 mod cli;
 mod foundation;
 mod helpers;
+mod market;

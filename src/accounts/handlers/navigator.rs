@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -181,7 +181,6 @@ pub async fn update_me(
     let location = check_location(body.location)?;
     let user = service::current_user(&state.db, auth.id).await?;
 
-    let txn = state.db.writer().begin().await?;
     let mut active: user::ActiveModel = user.into();
     if let Some(full_name) = &body.full_name {
         let names = Names::from_full_name(full_name);
@@ -200,11 +199,14 @@ pub async fn update_me(
         active.location = Set(Some(location));
     }
     active.updated_at = Set(db::now());
-    let updated = active.update(&txn).await?;
-    if let Some(skills) = skills {
-        service::replace_skills(&txn, updated.id, &skills).await?;
-    }
-    txn.commit().await?;
+    let updated = db::in_transaction(state.db.writer(), async |txn| {
+        let updated = active.update(txn).await?;
+        if let Some(skills) = skills {
+            service::replace_skills(txn, updated.id, &skills).await?;
+        }
+        Ok::<_, ApiError>(updated)
+    })
+    .await?;
     state.accounts.forget(updated.id);
     let account = service::load_account(&state, updated.id).await?;
     Ok(Json(UserResponse::from(&*account)))

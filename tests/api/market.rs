@@ -1,0 +1,473 @@
+//! Career Navigator's market data: the posting upsert, imports, the spec's lookups, and the
+//! trending and gap-analysis contracts.
+
+use axum::http::StatusCode;
+use careerhub::accounts::service::NewUser;
+use careerhub::market::import::{self, Format, ImportDefaults};
+use careerhub::market::job_posting;
+use careerhub::market::postings::{self, PostingInput, Upserted};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+fn posting(n: u32, slugs: &[&str]) -> PostingInput {
+    PostingInput {
+        job_id: Some(format!("theirstack_{n}")),
+        title: "Software Engineer".into(),
+        company: "Tech Corp".into(),
+        url: format!("https://jobs.example.com/{n}"),
+        technology_slugs: slugs.iter().map(|s| s.to_string()).collect(),
+        search_keywords: Some("Software Engineer".into()),
+        ..PostingInput::default()
+    }
+}
+
+async fn store(app: &TestApp, input: PostingInput, at: DateTime<Utc>) -> Upserted {
+    let valid = postings::validate(input).expect("valid posting");
+    postings::upsert(app.state.db.writer(), valid, at)
+        .await
+        .expect("stored")
+}
+
+async fn stored(app: &TestApp, id: i64) -> job_posting::Model {
+    job_posting::Entity::find_by_id(id)
+        .one(app.state.db.reader())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn at(days_ago: i64) -> DateTime<Utc> {
+    careerhub::db::now() - Duration::days(days_ago)
+}
+
+#[tokio::test]
+async fn upsert_matches_by_job_id_then_url_and_keeps_the_first_scraped_at() {
+    let app = TestApp::new().await;
+    let first_seen = at(10);
+    let Upserted::Inserted(id) = store(&app, posting(1, &["Python"]), first_seen).await else {
+        panic!("insert")
+    };
+
+    let mut changed = posting(1, &["Rust"]);
+    changed.title = "Staff Engineer".into();
+    changed.url = "https://jobs.example.com/1-moved".into();
+    assert_eq!(store(&app, changed, at(1)).await, Upserted::Updated(id));
+    let row = stored(&app, id).await;
+    assert_eq!(
+        (row.title.as_str(), row.url.as_str()),
+        ("Staff Engineer", "https://jobs.example.com/1-moved")
+    );
+    assert_eq!(row.skills.0, ["rust"]);
+    assert_eq!(row.scraped_at, first_seen);
+    assert!(row.updated_at > first_seen);
+
+    // Without a job_id, the url finds it.
+    let mut by_url = posting(99, &["Go"]);
+    by_url.job_id = None;
+    by_url.url = "https://jobs.example.com/1-moved".into();
+    assert_eq!(store(&app, by_url, at(0)).await, Upserted::Updated(id));
+    assert_eq!(
+        job_posting::Entity::find()
+            .count(app.state.db.reader())
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_specs_lookups_by_skills_keywords_and_recency() {
+    let app = TestApp::new().await;
+    let mut python = posting(1, &["python", "aws"]);
+    python.location = Some("Berlin, Germany".into());
+    store(&app, python, at(2)).await;
+    let mut react = posting(2, &["React.js"]);
+    react.title = "Frontend Developer".into();
+    react.search_keywords = Some("Frontend Developer".into());
+    store(&app, react, at(1)).await;
+    store(&app, posting(3, &["go"]), at(40)).await;
+    let db = app.state.db.reader();
+
+    let ids = |rows: Vec<job_posting::Model>| {
+        rows.into_iter()
+            .map(|r| r.job_id.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(
+            postings::jobs_by_skills(db, &["PYTHON".into(), "react".into()], 10)
+                .await
+                .unwrap()
+        ),
+        ["theirstack_2", "theirstack_1"]
+    );
+    assert_eq!(
+        ids(postings::jobs_by_skills(db, &["cobol".into()], 10)
+            .await
+            .unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(postings::jobs_by_keywords(db, "FRONTEND", None, 10)
+            .await
+            .unwrap()),
+        ["theirstack_2"]
+    );
+    assert_eq!(
+        ids(
+            postings::jobs_by_keywords(db, "engineer", Some("berlin"), 10)
+                .await
+                .unwrap()
+        ),
+        ["theirstack_1"]
+    );
+    assert_eq!(
+        ids(postings::jobs_by_keywords(db, "100%", None, 10)
+            .await
+            .unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(postings::recent_jobs(db, 7, 10, careerhub::db::now())
+            .await
+            .unwrap()),
+        ["theirstack_2", "theirstack_1"]
+    );
+}
+
+#[tokio::test]
+async fn an_import_keeps_good_rows_updates_duplicates_and_reports_broken_ones() {
+    let app = TestApp::new().await;
+    let lines = [
+        json!({"job_id": "a", "title": "Data Engineer", "company": "Stripe", "url": "https://x.example/a", "technology_slugs": ["python", "spark"]}).to_string(),
+        "{ not json".to_owned(),
+        json!({"title": "No URL", "company": "Acme"}).to_string(),
+        String::new(),
+        json!({"id": 7, "job_title": "ML Engineer", "company": "OpenAI", "url": "https://x.example/b", "technology_slugs": ["pytorch"], "remote": true}).to_string(),
+        json!({"job_id": "a", "title": "Senior Data Engineer", "company": "Stripe", "url": "https://x.example/a", "technology_slugs": ["python"]}).to_string(),
+        "[1, 2]".to_owned(),
+    ];
+    let file = lines.join("\n");
+    let defaults = ImportDefaults {
+        search_keywords: Some("Data Engineer".into()),
+        search_location: None,
+    };
+    let report = import::import(
+        &app.state.db,
+        std::io::Cursor::new(file.into_bytes()),
+        Format::JsonLines,
+        &defaults,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.inserted, report.updated), (2, 1), "{report}");
+    let lines_rejected: Vec<usize> = report.rejected.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines_rejected, [2, 3, 7], "{report}");
+    assert!(
+        report.rejected[0].1.starts_with("not valid JSON"),
+        "{report}"
+    );
+    assert_eq!(report.rejected[1].1, "url is required");
+    assert_eq!(report.rejected[2].1, "not a JSON object");
+
+    let rows = job_posting::Entity::find()
+        .all(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let stripe = rows
+        .iter()
+        .find(|r| r.job_id.as_deref() == Some("a"))
+        .unwrap();
+    assert_eq!(
+        (
+            stripe.title.as_str(),
+            stripe.search_keywords.as_str(),
+            stripe.company_industry.as_deref()
+        ),
+        ("Senior Data Engineer", "Data Engineer", Some("fintech"))
+    );
+    let openai = rows
+        .iter()
+        .find(|r| r.job_id.as_deref() == Some("theirstack_7"))
+        .unwrap();
+    assert_eq!(
+        (openai.remote, openai.skills.0.clone()),
+        (Some(true), vec!["pytorch".to_owned()])
+    );
+}
+
+#[tokio::test]
+async fn a_csv_import_in_theirstack_columns() {
+    let app = TestApp::new().await;
+    let csv = "id,job_title,company,url,technology_slugs,min_annual_salary_usd,max_annual_salary_usd,remote,location\n\
+               1,Backend Engineer,Revolut,https://x.example/1,python|postgresql,90000,120000,false,London\n\
+               2,,Revolut,https://x.example/2,go,,,,London\n";
+    let report = import::import(
+        &app.state.db,
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        Format::Csv,
+        &ImportDefaults::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.inserted, report.updated, report.rejected.clone()),
+        (1, 0, vec![(3, "title is required".to_owned())])
+    );
+    let row = job_posting::Entity::find()
+        .one(app.state.db.reader())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.min_annual_salary_usd,
+            row.max_annual_salary_usd,
+            row.remote
+        ),
+        (Some(90000), Some(120000), Some(false))
+    );
+    assert_eq!(row.technology_slugs.0, ["python", "postgresql"]);
+}
+
+// ---------- trending ----------
+
+async fn seed_market(app: &TestApp) {
+    let rows = [
+        (
+            1,
+            &["Python", "AWS"][..],
+            "San Francisco, CA",
+            Some((120_000, 180_000)),
+            Some(true),
+            1,
+        ),
+        (
+            2,
+            &["python", "react"][..],
+            "San Francisco, CA",
+            Some((100_000, 160_000)),
+            Some(false),
+            2,
+        ),
+        (
+            3,
+            &["python"][..],
+            "New York, NY",
+            Some((90_000, 150_000)),
+            Some(true),
+            3,
+        ),
+        (4, &["react", "react"][..], "", None, None, 4),
+        (
+            5,
+            &["cobol"][..],
+            "Old Town",
+            Some((10, 20)),
+            Some(false),
+            90,
+        ),
+    ];
+    for (n, slugs, location, salary, remote, days_ago) in rows {
+        let mut input = posting(n, slugs);
+        input.location = Some(location.into());
+        input.min_annual_salary_usd = salary.map(|s: (i64, i64)| s.0);
+        input.max_annual_salary_usd = salary.map(|s| s.1);
+        input.remote = remote;
+        store(app, input, at(days_ago)).await;
+    }
+}
+
+#[tokio::test]
+async fn trending_counts_the_window_as_the_contract_says() {
+    let app = TestApp::new().await;
+    seed_market(&app).await;
+    let response = app
+        .get(
+            "/market/trending?days=30&skills_limit=2&locations_limit=5",
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.header("cache-control"),
+        Some("no-cache, no-store, must-revalidate")
+    );
+    let mut body = response.assert_status(StatusCode::OK).clone();
+    assert!(body["generated_at"].as_str().unwrap().ends_with('Z'));
+    body.as_object_mut().unwrap().remove("generated_at");
+    assert_eq!(
+        body,
+        json!({
+            "top_skills": [{"skill": "python", "count": 3, "percentage": 75.0}, {"skill": "react", "count": 2, "percentage": 50.0}],
+            "top_locations": [{"location": "San Francisco, CA", "count": 2}, {"location": "New York, NY", "count": 1}],
+            "technology_trends": [{"technology": "python", "count": 3}, {"technology": "react", "count": 2}],
+            "salary_trends": [
+                {"location": "San Francisco, CA", "avg_min": 110000.0, "avg_max": 170000.0, "count": 2},
+                {"location": "New York, NY", "avg_min": 90000.0, "avg_max": 150000.0, "count": 1}
+            ],
+            "remote_distribution": [{"remote": true, "count": 2}, {"remote": false, "count": 1}],
+            "total_jobs_analyzed": 4,
+            "window_days": 30
+        })
+    );
+    let wide = app.get("/market/trending?days=365", None).await;
+    assert_eq!(wide.json["total_jobs_analyzed"], 5);
+}
+
+#[tokio::test]
+async fn trending_parameters_out_of_range_are_400s() {
+    let app = TestApp::new().await;
+    for (query, detail) in [
+        ("days=0", "days must be between 1 and 365"),
+        ("days=366", "days must be between 1 and 365"),
+        ("days=ten", "days must be an integer"),
+        ("skills_limit=51", "skills_limit must be between 1 and 50"),
+        (
+            "locations_limit=0",
+            "locations_limit must be between 1 and 30",
+        ),
+    ] {
+        app.get(&format!("/market/trending?{query}"), None)
+            .await
+            .assert(StatusCode::BAD_REQUEST, json!({"detail": detail}));
+    }
+    let empty = app.get("/market/trending", None).await;
+    assert_eq!(empty.json["total_jobs_analyzed"], 0);
+    assert_eq!(empty.json["top_skills"], json!([]));
+}
+
+// ---------- gap analysis ----------
+
+async fn navigator_user(app: &TestApp, roles: &[&str], skills: &[&str]) -> String {
+    let user = app
+        .seed_user_with(NewUser {
+            email: "student@example.com".into(),
+            target_roles: roles.iter().map(|r| r.to_string()).collect(),
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            ..NewUser::default()
+        })
+        .await;
+    app.access_token(user.id)
+}
+
+#[tokio::test]
+async fn gap_analysis_compares_the_roles_postings_with_the_users_skills() {
+    let app = TestApp::new().await;
+    seed_market(&app).await;
+    let token = navigator_user(
+        &app,
+        &["Software Engineer", "Data Analyst"],
+        &["python", "go"],
+    )
+    .await;
+    let response = app
+        .get(
+            "/skills/gap-analysis?role=Software%20Engineer&days=30&threshold=0.5",
+            Some(&token),
+        )
+        .await;
+    response.assert(
+        StatusCode::OK,
+        json!({
+            "role": "Software Engineer",
+            "total_postings_analyzed": 4,
+            "required_skills": [
+                {"skill": "python", "required_percentage": 75.0, "user_has": true},
+                {"skill": "react", "required_percentage": 50.0, "user_has": false}
+            ],
+            "missing_skills": ["react"],
+            "coverage_percentage": 50.0,
+            "skill_match_count": 1,
+            "total_required_skills": 2
+        }),
+    );
+}
+
+#[tokio::test]
+async fn gap_analysis_errors_follow_the_contract() {
+    let app = TestApp::new().await;
+    seed_market(&app).await;
+    let no_roles = app.access_token(app.seed_user("noroles@example.com").await.id);
+    app.get(
+        "/skills/gap-analysis?role=Software%20Engineer",
+        Some(&no_roles),
+    )
+    .await
+    .assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "User has no target roles configured. Please update your profile first."}),
+    );
+    let token = navigator_user(&app, &["Software Engineer", "Data Analyst"], &[]).await;
+    app.get("/skills/gap-analysis?role=software%20engineer", Some(&token)).await.assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "Role 'software engineer' is not in your target roles. Available roles: Software Engineer, Data Analyst"}),
+    );
+    app.get("/skills/gap-analysis", Some(&token)).await.assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "role is required"}),
+    );
+    app.get(
+        "/skills/gap-analysis?role=Software%20Engineer&threshold=0.05",
+        Some(&token),
+    )
+    .await
+    .assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "threshold must be between 0.1 and 1"}),
+    );
+    app.get("/skills/gap-analysis?role=Software%20Engineer", None)
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+
+    app.get(
+        "/skills/gap-analysis?role=Data%20Analyst&days=30",
+        Some(&token),
+    )
+    .await
+    .assert(
+        StatusCode::NOT_FOUND,
+        json!({"detail": {
+            "message": "No job data found for 'Data Analyst'",
+            "suggestions": [
+                "Try increasing the time window (currently analyzing last 30 days)",
+                "Check if the role name is spelled correctly",
+                "Consider using a more general role title"
+            ],
+            "alternatives": ["Software Engineer"]
+        }}),
+    );
+    let high = app
+        .get(
+            "/skills/gap-analysis?role=Software%20Engineer&days=30&threshold=0.9",
+            Some(&token),
+        )
+        .await;
+    high.assert(StatusCode::NOT_FOUND, json!({"detail": {
+        "message": "No skill appears in at least 90% of the 4 postings for 'Software Engineer'",
+        "suggestions": ["Try lowering the threshold (currently 0.9)", "Try increasing the time window (currently analyzing last 30 days)"],
+        "alternatives": ["Data Analyst"]
+    }}));
+}
+
+#[tokio::test]
+async fn gap_analysis_falls_back_to_titles_when_no_posting_was_searched_for_the_role() {
+    let app = TestApp::new().await;
+    let mut input = posting(1, &["sql", "tableau"]);
+    input.title = "Senior Data Analyst".into();
+    input.search_keywords = Some("Analytics".into());
+    store(&app, input, at(1)).await;
+    let token = navigator_user(&app, &["Data Analyst"], &["SQL"]).await;
+    let response = app
+        .get("/skills/gap-analysis?role=Data%20Analyst", Some(&token))
+        .await;
+    let body: &Value = response.assert_status(StatusCode::OK);
+    assert_eq!(body["total_postings_analyzed"], 1);
+    assert_eq!(body["missing_skills"], json!(["tableau"]));
+    assert_eq!(body["coverage_percentage"], 50.0);
+}
