@@ -1,7 +1,7 @@
 //! Dates as people write them in a CV: a day (`2024-03-15`), a month (`2024-03`) or a year
 //! (`2024`). The precision is kept, shown back as given, and marks year-only periods as approximate.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,11 @@ impl PartialDate {
         PartialDate { date, precision }
     }
 
+    /// A stored optional date and its precision (a day when the precision is missing).
+    pub fn optional(date: Option<NaiveDate>, precision: Option<Precision>) -> Option<PartialDate> {
+        date.map(|date| PartialDate::new(date, precision.unwrap_or(Precision::Day)))
+    }
+
     /// The last day this date could mean (the month's or the year's end for coarser ones).
     pub fn last_day(&self) -> NaiveDate {
         match self.precision {
@@ -88,6 +93,19 @@ impl PartialDate {
             Precision::Year => self.date.format("%Y").to_string(),
         }
     }
+}
+
+/// An ISO 8601 timestamp with any offset (`2026-02-10T12:00:00.000Z`), or without one (taken as
+/// UTC, as Django writes them with `USE_TZ = False`), truncated to microseconds as stored.
+pub fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    let parsed = DateTime::parse_from_rfc3339(raw)
+        .map(|dt| dt.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
+        })
+        .ok()?;
+    Some(parsed.trunc_subsecs(6))
 }
 
 #[cfg(test)]
@@ -134,5 +152,26 @@ mod tests {
         ] {
             assert!(PartialDate::parse(raw).is_none(), "{raw}");
         }
+    }
+
+    #[test]
+    fn timestamps_with_or_without_an_offset_are_utc() {
+        assert_eq!(
+            parse_timestamp("2026-11-22T02:54:06.835Z")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-22T02:54:06.835+00:00"
+        );
+        assert_eq!(
+            parse_timestamp("2026-02-10T14:00:00+02:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-02-10T12:00:00+00:00"
+        );
+        assert_eq!(
+            parse_timestamp("2024-01-15T10:00:00").unwrap().to_rfc3339(),
+            "2024-01-15T10:00:00+00:00"
+        );
+        assert!(parse_timestamp("yesterday").is_none());
     }
 }

@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
@@ -129,8 +128,11 @@ async fn import_one(
     let date_joined = dumped
         .date_joined
         .as_deref()
-        .and_then(parse_django_datetime);
-    let last_login = dumped.last_login.as_deref().and_then(parse_django_datetime);
+        .and_then(crate::dates::parse_timestamp);
+    let last_login = dumped
+        .last_login
+        .as_deref()
+        .and_then(crate::dates::parse_timestamp);
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(email.clone()))
         .one(db.writer())
@@ -195,39 +197,4 @@ async fn import_one(
 /// A hash careerhub did not make itself (not argon2id), so a dump may still replace it.
 fn still_imported_hash(stored: &str) -> bool {
     passwords::needs_upgrade(stored)
-}
-
-/// Django writes aware datetimes as RFC 3339 (`2024-01-15T10:00:00.123Z`) and, with
-/// `USE_TZ = False`, naive ones, which are taken as UTC.
-fn parse_django_datetime(raw: &str) -> Option<DateTime<Utc>> {
-    use chrono::SubsecRound;
-    let parsed = DateTime::parse_from_rfc3339(raw)
-        .map(|dt| dt.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
-        })
-        .ok()?;
-    Some(parsed.trunc_subsecs(6))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn django_datetimes_aware_and_naive_are_utc() {
-        assert_eq!(
-            parse_django_datetime("2026-11-22T02:54:06.835Z")
-                .unwrap()
-                .to_rfc3339(),
-            "2026-11-22T02:54:06.835+00:00"
-        );
-        assert_eq!(
-            parse_django_datetime("2024-01-15T10:00:00")
-                .unwrap()
-                .to_rfc3339(),
-            "2024-01-15T10:00:00+00:00"
-        );
-        assert!(parse_django_datetime("yesterday").is_none());
-    }
 }

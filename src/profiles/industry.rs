@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -147,7 +147,9 @@ fn validate_industry_profile(body: Value) -> ApiResult<(Map<String, Value>, Date
     }
     let updated_at = match body.remove("updated_at") {
         None | Some(Value::Null) => db::now(),
-        Some(Value::String(raw)) => parse_iso8601(&raw).ok_or_else(invalid_updated_at)?,
+        Some(Value::String(raw)) => {
+            crate::dates::parse_timestamp(&raw).ok_or_else(invalid_updated_at)?
+        }
         Some(_) => return Err(invalid_updated_at()),
     };
     Ok((years, updated_at))
@@ -155,18 +157,6 @@ fn validate_industry_profile(body: Value) -> ApiResult<(Map<String, Value>, Date
 
 fn invalid_updated_at() -> ApiError {
     ApiError::BadRequest("updated_at must be a valid ISO 8601 datetime string.".into())
-}
-
-/// `2026-02-10T12:00:00.000Z`, any offset, or no offset (taken as UTC).
-fn parse_iso8601(raw: &str) -> Option<DateTime<Utc>> {
-    let raw = raw.trim();
-    let parsed = DateTime::parse_from_rfc3339(raw)
-        .map(|dt| dt.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f").map(|n| n.and_utc())
-        })
-        .ok()?;
-    Some(parsed.trunc_subsecs(6))
 }
 
 /// The stored profile, from the per-process cache when fresh.
@@ -411,13 +401,15 @@ mod tests {
         );
         assert_eq!(at.to_rfc3339(), "2026-02-10T12:00:00+00:00");
         assert_eq!(
-            parse_iso8601("2026-02-10T14:00:00+02:00")
+            crate::dates::parse_timestamp("2026-02-10T14:00:00+02:00")
                 .unwrap()
                 .to_rfc3339(),
             "2026-02-10T12:00:00+00:00"
         );
         assert_eq!(
-            parse_iso8601("2026-02-10T12:00:00").unwrap().to_rfc3339(),
+            crate::dates::parse_timestamp("2026-02-10T12:00:00")
+                .unwrap()
+                .to_rfc3339(),
             "2026-02-10T12:00:00+00:00"
         );
     }

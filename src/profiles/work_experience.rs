@@ -35,7 +35,6 @@ impl Model {
     }
 
     pub fn end(&self) -> Option<PartialDate> {
-        self.end_date
-            .map(|date| PartialDate::new(date, self.end_precision.unwrap_or(Precision::Day)))
+        PartialDate::optional(self.end_date, self.end_precision)
     }
 }
