@@ -168,16 +168,24 @@ async fn load_profile(
         return Ok(view);
     }
     let epoch = state.industry_profiles.epoch();
-    let row = industry_profile::Entity::find()
-        .filter(industry_profile::Column::UserId.eq(user_id))
-        .one(state.db.reader())
-        .await?;
+    let row = stored_profile(state.db.reader(), user_id).await?;
     let view = Arc::new(row.map(|row| IndustryProfileView {
         industry_years_json: row.industry_years_json,
         updated_at: row.updated_at,
     }));
     state.industry_profiles.store(user_id, view.clone(), epoch);
     Ok(view)
+}
+
+/// A user's stored industry profile row, if any.
+pub async fn stored_profile(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<industry_profile::Model>, DbErr> {
+    industry_profile::Entity::find()
+        .filter(industry_profile::Column::UserId.eq(user_id))
+        .one(conn)
+        .await
 }
 
 /// What the computation needs of the stored work experiences.
@@ -194,7 +202,8 @@ fn experiences_of(rows: &[work_experience::Model]) -> Vec<Experience> {
         .collect()
 }
 
-async fn work_history(
+/// A user's work experiences, newest start first (the order every route shows them in).
+pub async fn work_history(
     conn: &impl ConnectionTrait,
     user_id: i64,
 ) -> Result<Vec<work_experience::Model>, DbErr> {
@@ -268,10 +277,7 @@ pub async fn get_breakdown(
         experiences,
         industries,
     } = breakdown;
-    let stored = industry_profile::Entity::find()
-        .filter(industry_profile::Column::UserId.eq(user.id()))
-        .one(state.db.reader())
-        .await?;
+    let stored = stored_profile(state.db.reader(), user.id()).await?;
     let experiences = rows
         .iter()
         .zip(experiences)

@@ -2,14 +2,13 @@
 //! the opt-in public profile `GET /api/users/<id>/profile/`, which needs no login.
 
 use axum::extract::State;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::industry::IndustryProfileResponse;
+use super::industry::{self, IndustryProfileResponse};
 use super::skills::{SkillResponse, skills_of};
 use super::work_history::WorkExperienceResponse;
-use super::{industry_profile, work_experience};
 use crate::accounts::user::{self, Names};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -150,16 +149,8 @@ pub async fn get_public_profile(
         .await?
         .filter(|user| user.is_active && user.profile_public)
         .ok_or_else(|| ApiError::no_match("User"))?;
-    let work_experiences = work_experience::Entity::find()
-        .filter(work_experience::Column::UserId.eq(user.id))
-        .order_by_desc(work_experience::Column::StartDate)
-        .order_by_desc(work_experience::Column::Id)
-        .all(db)
-        .await?;
-    let profile = industry_profile::Entity::find()
-        .filter(industry_profile::Column::UserId.eq(user.id))
-        .one(db)
-        .await?;
+    let work_experiences = industry::work_history(db, user.id).await?;
+    let profile = industry::stored_profile(db, user.id).await?;
     Ok(Json(PublicProfileResponse {
         id: user.id,
         work_experiences: work_experiences.into_iter().map(Into::into).collect(),

@@ -268,12 +268,7 @@ pub async fn list_work_experiences(
     State(state): State<AppState>,
     user: ActiveUser,
 ) -> ApiResult<Json<Vec<WorkExperienceResponse>>> {
-    let rows = work_experience::Entity::find()
-        .filter(work_experience::Column::UserId.eq(user.id()))
-        .order_by_desc(work_experience::Column::StartDate)
-        .order_by_desc(work_experience::Column::Id)
-        .all(state.db.reader())
-        .await?;
+    let rows = industry::work_history(state.db.reader(), user.id()).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
