@@ -5,13 +5,16 @@
 //! reach the same handler.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::accounts::handlers::{breneo, gan7club, grooya, navigator, simplejwt};
+use crate::market::admin as market_admin;
 use crate::market::handlers as market;
+use crate::market::search;
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::profiles::{industry, public, skills, work_history};
 use crate::state::AppState;
@@ -67,6 +70,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(navigator::get_me, navigator::update_me))
         .routes(routes!(market::get_trending))
         .routes(routes!(market::get_gap_analysis))
+        .routes(routes!(search::search_postings))
+        .routes({
+            // Staff upload whole import files: a larger body limit on this route alone.
+            let (schemas, paths, route) = routes!(market_admin::import_postings);
+            let limit = DefaultBodyLimit::max(market_admin::MAX_IMPORT_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
         // Grooya
         .routes(routes!(grooya::register))
         .routes(routes!(grooya::login))

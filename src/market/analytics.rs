@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::job_posting;
+use super::rollups::{self, Dimension, Summed, Tally};
 use crate::accounts::user::StringList;
 
 #[derive(Debug, PartialEq, Serialize, ToSchema)]
@@ -60,7 +61,8 @@ pub struct Trending {
 /// What trending reads of one posting.
 type TrendRow = (StringList, String, Option<i64>, Option<i64>, Option<bool>);
 
-/// `GET /market/trending` over the postings scraped within `days`.
+/// `GET /market/trending` over the postings scraped within `days`: the window's whole days from
+/// the daily rollups, its first partial day from the postings.
 pub async fn trending(
     conn: &impl ConnectionTrait,
     days: i64,
@@ -68,8 +70,48 @@ pub async fn trending(
     locations_limit: usize,
     now: DateTime<Utc>,
 ) -> Result<Trending, DbErr> {
+    let since = now - Duration::days(days);
+    let first_day = rollups::day_of(since);
+    let mut counts = TrendCounts::default();
+    for row in trend_rows(conn, since, Some(rollups::start_of_day(first_day + 1))).await? {
+        counts.add_posting(&row);
+    }
+    let dimensions = [
+        Dimension::Total,
+        Dimension::Technology,
+        Dimension::Location,
+        Dimension::Remote,
+    ];
+    for summed in rollups::summed_after(conn, &dimensions, "", first_day).await? {
+        counts.add_summed(summed);
+    }
+    Ok(counts.finish(days, skills_limit, locations_limit, now))
+}
+
+/// The same answer as [`trending`], counted from every posting in the window: the reference
+/// the rollups are tested against.
+pub async fn trending_recount(
+    conn: &impl ConnectionTrait,
+    days: i64,
+    skills_limit: usize,
+    locations_limit: usize,
+    now: DateTime<Utc>,
+) -> Result<Trending, DbErr> {
+    let mut counts = TrendCounts::default();
+    for row in trend_rows(conn, now - Duration::days(days), None).await? {
+        counts.add_posting(&row);
+    }
+    Ok(counts.finish(days, skills_limit, locations_limit, now))
+}
+
+/// The postings scraped from `since` (until `before`, when given).
+async fn trend_rows(
+    conn: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    before: Option<DateTime<Utc>>,
+) -> Result<Vec<TrendRow>, DbErr> {
     use job_posting::Column;
-    let rows: Vec<TrendRow> = job_posting::Entity::find()
+    let mut query = job_posting::Entity::find()
         .select_only()
         .columns([
             Column::TechnologySlugs,
@@ -78,97 +120,130 @@ pub async fn trending(
             Column::MaxAnnualSalaryUsd,
             Column::Remote,
         ])
-        .filter(Column::ScrapedAt.gte(now - Duration::days(days)))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let total = rows.len() as u64;
+        .filter(Column::ScrapedAt.gte(since));
+    if let Some(before) = before {
+        query = query.filter(Column::ScrapedAt.lt(before));
+    }
+    query.into_tuple().all(conn).await
+}
 
-    let mut technologies: HashMap<String, u64> = HashMap::new();
-    let mut locations: HashMap<&str, u64> = HashMap::new();
-    let mut salaries: HashMap<&str, (i64, i64, u64)> = HashMap::new();
-    let (mut remote, mut onsite) = (0u64, 0u64);
-    for (slugs, location, min, max, is_remote) in &rows {
+/// Trending's counters, fed by postings or by rollup sums.
+#[derive(Default)]
+struct TrendCounts {
+    total: u64,
+    technologies: HashMap<String, u64>,
+    /// Postings and salary sums by location ("" for none: counted in salaries only).
+    locations: HashMap<String, Tally>,
+    remote: u64,
+    onsite: u64,
+}
+
+impl TrendCounts {
+    fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendRow) {
+        self.total += 1;
         let mut seen: Vec<String> = Vec::with_capacity(slugs.0.len());
-        for slug in slugs
-            .0
-            .iter()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty())
-        {
-            if !seen.contains(&slug) {
-                seen.push(slug);
+        for key in slugs.0.iter().filter_map(|s| rollups::technology_key(s)) {
+            if !seen.contains(&key) {
+                seen.push(key);
             }
         }
-        for slug in seen {
-            *technologies.entry(slug).or_default() += 1;
+        for key in seen {
+            *self.technologies.entry(key).or_default() += 1;
         }
-        if !location.is_empty() {
-            *locations.entry(location).or_default() += 1;
-        }
+        let entry = self.locations.entry(location.clone()).or_default();
+        entry.postings += 1;
         if let (Some(min), Some(max)) = (min, max) {
-            let entry = salaries.entry(location).or_default();
-            *entry = (entry.0 + min, entry.1 + max, entry.2 + 1);
+            entry.salary_count += 1;
+            entry.salary_min_sum += min;
+            entry.salary_max_sum += max;
         }
-        match is_remote {
-            Some(true) => remote += 1,
-            Some(false) => onsite += 1,
+        match remote {
+            Some(true) => self.remote += 1,
+            Some(false) => self.onsite += 1,
             None => {}
         }
     }
 
-    let ranked_technologies = ranked(technologies.into_iter().collect(), skills_limit);
-    let mut salary_trends: Vec<SalaryTrend> = salaries
-        .into_iter()
-        .map(|(location, (min_sum, max_sum, count))| SalaryTrend {
-            location: location.to_owned(),
-            avg_min: round2(min_sum as f64 / count as f64),
-            avg_max: round2(max_sum as f64 / count as f64),
-            count,
-        })
-        .collect();
-    salary_trends.sort_by(|a, b| {
-        b.avg_max
-            .total_cmp(&a.avg_max)
-            .then_with(|| a.location.cmp(&b.location))
-    });
-    salary_trends.truncate(locations_limit);
-    let mut remote_distribution: Vec<RemoteCount> = [(true, remote), (false, onsite)]
-        .into_iter()
-        .filter(|(_, count)| *count > 0)
-        .map(|(remote, count)| RemoteCount { remote, count })
-        .collect();
-    remote_distribution.sort_by(|a, b| b.count.cmp(&a.count).then(b.remote.cmp(&a.remote)));
+    fn add_summed(&mut self, summed: Summed) {
+        let postings = summed.postings.max(0) as u64;
+        match summed.dimension.as_str() {
+            "total" => self.total += postings,
+            "technology" => *self.technologies.entry(summed.key).or_default() += postings,
+            "location" => {
+                let entry = self.locations.entry(summed.key).or_default();
+                entry.postings += summed.postings;
+                entry.salary_count += summed.salary_count;
+                entry.salary_min_sum += summed.salary_min_sum;
+                entry.salary_max_sum += summed.salary_max_sum;
+            }
+            "remote" if summed.key == "true" => self.remote += postings,
+            "remote" => self.onsite += postings,
+            _ => {}
+        }
+    }
 
-    Ok(Trending {
-        top_skills: ranked_technologies
+    fn finish(
+        self,
+        days: i64,
+        skills_limit: usize,
+        locations_limit: usize,
+        now: DateTime<Utc>,
+    ) -> Trending {
+        let total = self.total;
+        let ranked_technologies = ranked(self.technologies.into_iter().collect(), skills_limit);
+        let mut salary_trends: Vec<SalaryTrend> = self
+            .locations
             .iter()
-            .map(|(skill, count)| SkillCount {
-                skill: skill.clone(),
-                count: *count,
-                percentage: percentage(*count, total),
+            .filter(|(_, tally)| tally.salary_count > 0)
+            .map(|(location, tally)| SalaryTrend {
+                location: location.clone(),
+                avg_min: round2(tally.salary_min_sum as f64 / tally.salary_count as f64),
+                avg_max: round2(tally.salary_max_sum as f64 / tally.salary_count as f64),
+                count: tally.salary_count as u64,
             })
-            .collect(),
-        technology_trends: ranked_technologies
+            .collect();
+        salary_trends.sort_by(|a, b| {
+            b.avg_max
+                .total_cmp(&a.avg_max)
+                .then_with(|| a.location.cmp(&b.location))
+        });
+        salary_trends.truncate(locations_limit);
+        let located: Vec<(String, u64)> = self
+            .locations
             .into_iter()
-            .map(|(technology, count)| TechnologyCount { technology, count })
-            .collect(),
-        top_locations: ranked(
-            locations
-                .into_iter()
-                .map(|(l, c)| (l.to_owned(), c))
+            .filter(|(location, tally)| !location.is_empty() && tally.postings > 0)
+            .map(|(location, tally)| (location, tally.postings as u64))
+            .collect();
+        let mut remote_distribution: Vec<RemoteCount> = [(true, self.remote), (false, self.onsite)]
+            .into_iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(remote, count)| RemoteCount { remote, count })
+            .collect();
+        remote_distribution.sort_by(|a, b| b.count.cmp(&a.count).then(b.remote.cmp(&a.remote)));
+        Trending {
+            top_skills: ranked_technologies
+                .iter()
+                .map(|(skill, count)| SkillCount {
+                    skill: skill.clone(),
+                    count: *count,
+                    percentage: percentage(*count, total),
+                })
                 .collect(),
-            locations_limit,
-        )
-        .into_iter()
-        .map(|(location, count)| LocationCount { location, count })
-        .collect(),
-        salary_trends,
-        remote_distribution,
-        total_jobs_analyzed: total,
-        generated_at: now,
-        window_days: days,
-    })
+            technology_trends: ranked_technologies
+                .into_iter()
+                .map(|(technology, count)| TechnologyCount { technology, count })
+                .collect(),
+            top_locations: ranked(located, locations_limit)
+                .into_iter()
+                .map(|(location, count)| LocationCount { location, count })
+                .collect(),
+            salary_trends,
+            remote_distribution,
+            total_jobs_analyzed: total,
+            generated_at: now,
+            window_days: days,
+        }
+    }
 }
 
 /// Most frequent first, ties by name; at most `limit`.
@@ -215,38 +290,122 @@ pub enum NoGapData {
     NoSkillOverThreshold { postings: u64 },
 }
 
+/// How many of a role's postings name each skill.
+#[derive(Debug, Default, PartialEq)]
+pub struct SkillTally {
+    pub postings: u64,
+    pub skills: HashMap<String, u64>,
+}
+
+impl SkillTally {
+    /// Counts each posting's skills once.
+    pub fn of_postings(postings: &[Vec<String>]) -> SkillTally {
+        let mut tally = SkillTally::default();
+        for skills in postings {
+            tally.add_posting(skills);
+        }
+        tally
+    }
+
+    fn add_posting(&mut self, skills: &[String]) {
+        self.postings += 1;
+        let mut seen: Vec<&str> = Vec::with_capacity(skills.len());
+        for skill in skills {
+            if !seen.contains(&skill.as_str()) {
+                seen.push(skill);
+                *self.skills.entry(skill.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
 /// The skills of the postings for `role` scraped within `days`: those whose search keywords
-/// equal the role (any case), or, when there are none, those whose title contains it.
-pub async fn role_posting_skills(
+/// equal the role (any case), from the rollups and the window's partial first day; or, when
+/// there are none, those whose title contains it, counted from the postings.
+pub async fn role_skills(
     conn: &impl ConnectionTrait,
     role: &str,
     days: i64,
     now: DateTime<Utc>,
-) -> Result<Vec<Vec<String>>, DbErr> {
+) -> Result<SkillTally, DbErr> {
     use job_posting::Column;
-    let since = Column::ScrapedAt.gte(now - Duration::days(days));
+    let role_key = role.trim().to_lowercase();
+    let since = now - Duration::days(days);
+    let first_day = rollups::day_of(since);
+    let partial_day: Vec<StringList> = job_posting::Entity::find()
+        .select_only()
+        .column(Column::Skills)
+        .filter(Column::SearchKeywordsKey.eq(role_key.as_str()))
+        .filter(Column::ScrapedAt.gte(since))
+        .filter(Column::ScrapedAt.lt(rollups::start_of_day(first_day + 1)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut tally = SkillTally::default();
+    for skills in &partial_day {
+        tally.add_posting(&skills.0);
+    }
+    let dimensions = [Dimension::Role, Dimension::RoleSkill];
+    for summed in rollups::summed_after(conn, &dimensions, &role_key, first_day).await? {
+        let postings = summed.postings.max(0) as u64;
+        match summed.dimension.as_str() {
+            "role" => tally.postings += postings,
+            _ => *tally.skills.entry(summed.key).or_default() += postings,
+        }
+    }
+    if tally.postings > 0 {
+        return Ok(tally);
+    }
+    Ok(SkillTally::of_postings(
+        &postings_with_title(conn, &role_key, since).await?,
+    ))
+}
+
+/// The same answer as [`role_skills`], counted from every posting in the window: the
+/// reference the rollups are tested against.
+pub async fn role_skills_recount(
+    conn: &impl ConnectionTrait,
+    role: &str,
+    days: i64,
+    now: DateTime<Utc>,
+) -> Result<SkillTally, DbErr> {
+    use job_posting::Column;
+    let role_key = role.trim().to_lowercase();
+    let since = now - Duration::days(days);
     let by_keywords: Vec<StringList> = job_posting::Entity::find()
         .select_only()
         .column(Column::Skills)
-        .filter(Column::SearchKeywordsKey.eq(role.trim().to_lowercase()))
-        .filter(since.clone())
+        .filter(Column::SearchKeywordsKey.eq(role_key.as_str()))
+        .filter(Column::ScrapedAt.gte(since))
         .into_tuple()
         .all(conn)
         .await?;
     if !by_keywords.is_empty() {
-        return Ok(by_keywords.into_iter().map(|list| list.0).collect());
+        let postings: Vec<Vec<String>> = by_keywords.into_iter().map(|list| list.0).collect();
+        return Ok(SkillTally::of_postings(&postings));
     }
+    Ok(SkillTally::of_postings(
+        &postings_with_title(conn, &role_key, since).await?,
+    ))
+}
+
+/// The skills of the postings since `since` whose title contains `role_key` (any case).
+async fn postings_with_title(
+    conn: &impl ConnectionTrait,
+    role_key: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<Vec<String>>, DbErr> {
+    use job_posting::Column;
     let by_title: Vec<(String, StringList)> = job_posting::Entity::find()
         .select_only()
         .columns([Column::Title, Column::Skills])
-        .filter(since)
+        .filter(Column::ScrapedAt.gte(since))
         .into_tuple()
         .all(conn)
         .await?;
-    let role = role.trim().to_lowercase();
     Ok(by_title
         .into_iter()
-        .filter(|(title, _)| title.to_lowercase().contains(&role))
+        .filter(|(title, _)| title.to_lowercase().contains(role_key))
         .map(|(_, skills)| skills.0)
         .collect())
 }
@@ -254,29 +413,18 @@ pub async fn role_posting_skills(
 /// The gap between a user's skills and what the role's postings ask for.
 pub fn gap_analysis(
     role: &str,
-    postings: &[Vec<String>],
+    tally: &SkillTally,
     user_skills: &[String],
     threshold: f64,
 ) -> Result<GapAnalysis, NoGapData> {
-    let total = postings.len() as u64;
+    let total = tally.postings;
     if total == 0 {
         return Err(NoGapData::NoPostings);
     }
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for skills in postings {
-        let mut seen: Vec<&str> = Vec::with_capacity(skills.len());
-        for skill in skills {
-            if !seen.contains(&skill.as_str()) {
-                seen.push(skill);
-            }
-        }
-        for skill in seen {
-            *counts.entry(skill).or_default() += 1;
-        }
-    }
+    let counts = &tally.skills;
     let user: Vec<String> = super::postings::normalize_skills(user_skills);
     let required: Vec<RequiredSkill> = ranked(
-        counts.into_iter().map(|(s, c)| (s.to_owned(), c)).collect(),
+        counts.iter().map(|(s, c)| (s.clone(), *c)).collect(),
         usize::MAX,
     )
     .into_iter()
@@ -326,7 +474,7 @@ mod tests {
         ];
         let result = gap_analysis(
             "Backend Engineer",
-            &postings,
+            &SkillTally::of_postings(&postings),
             &skills(&["Python", "Go"]),
             0.25,
         )
@@ -361,12 +509,12 @@ mod tests {
     #[test]
     fn no_postings_and_no_skill_over_the_threshold_are_told_apart() {
         assert_eq!(
-            gap_analysis("X", &[], &[], 0.25),
+            gap_analysis("X", &SkillTally::default(), &[], 0.25),
             Err(NoGapData::NoPostings)
         );
         let postings = vec![skills(&["a"]), skills(&["b"]), skills(&["c"])];
         assert_eq!(
-            gap_analysis("X", &postings, &[], 0.5),
+            gap_analysis("X", &SkillTally::of_postings(&postings), &[], 0.5),
             Err(NoGapData::NoSkillOverThreshold { postings: 3 })
         );
     }

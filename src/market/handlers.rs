@@ -136,8 +136,8 @@ pub async fn get_gap_analysis(
         )));
     }
     let now = db::now();
-    let postings = analytics::role_posting_skills(state.db.reader(), &role, days, now).await?;
-    match analytics::gap_analysis(&role, &postings, &account.skills, threshold) {
+    let tally = analytics::role_skills(state.db.reader(), &role, days, now).await?;
+    match analytics::gap_analysis(&role, &tally, &account.skills, threshold) {
         Ok(analysis) => Ok(Json(analysis)),
         Err(reason) => {
             let alternatives = alternative_roles(&state, &role, roles, days, now).await?;

@@ -12,7 +12,7 @@ use super::postings::{self, PostingInput, Upserted, ValidPosting};
 use crate::db::{self, Db};
 
 /// Rows per transaction.
-const CHUNK: usize = 500;
+const CHUNK: usize = 2_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -132,29 +132,34 @@ async fn write_chunk(
         return Ok(());
     }
     let now = db::now();
+    let (lines, batch): (Vec<usize>, Vec<ValidPosting>) = chunk.into_iter().unzip();
     let written = db::in_transaction(db.writer(), async |txn| {
-        let mut outcomes = Vec::with_capacity(chunk.len());
-        for (_, posting) in &chunk {
-            outcomes.push(postings::upsert(txn, posting.clone(), now).await?);
-        }
-        Ok::<_, sea_orm::DbErr>(outcomes)
+        postings::upsert_many(txn, batch.clone(), now).await
     })
     .await;
     match written {
         Ok(outcomes) => {
-            for outcome in outcomes {
-                count(report, outcome);
+            for (line, outcome) in lines.into_iter().zip(outcomes) {
+                record(report, line, outcome);
             }
             return Ok(());
         }
         Err(err) if db::is_connection_error(&err) => return Err(err.into()),
         Err(_) => {}
     }
-    // Some row broke a constraint (say, its job_id and its url belong to two different stored
-    // postings): replay the chunk one row at a time to find it and keep the others.
-    for (line, posting) in chunk {
-        match postings::upsert(db.writer(), posting, now).await {
-            Ok(outcome) => count(report, outcome),
+    // The database refused the batch (say, a concurrent writer took one of its urls): replay it
+    // one row at a time to find the row and keep the others.
+    for (line, posting) in lines.into_iter().zip(batch) {
+        let written = db::in_transaction(db.writer(), async |txn| {
+            postings::upsert_many(txn, vec![posting], now).await
+        })
+        .await;
+        match written {
+            Ok(mut outcomes) => record(
+                report,
+                line,
+                outcomes.pop().unwrap_or(Err("not stored".into())),
+            ),
             Err(err) if db::is_connection_error(&err) => return Err(err.into()),
             Err(err) => report
                 .rejected
@@ -164,10 +169,11 @@ async fn write_chunk(
     Ok(())
 }
 
-fn count(report: &mut ImportReport, outcome: Upserted) {
+fn record(report: &mut ImportReport, line: usize, outcome: Result<Upserted, String>) {
     match outcome {
-        Upserted::Inserted(_) => report.inserted += 1,
-        Upserted::Updated(_) => report.updated += 1,
+        Ok(Upserted::Inserted(_)) => report.inserted += 1,
+        Ok(Upserted::Updated(_)) => report.updated += 1,
+        Err(reason) => report.rejected.push((line, reason)),
     }
 }
 
@@ -259,6 +265,7 @@ pub fn from_theirstack(job: &Value) -> Result<PostingInput, String> {
         max_annual_salary_usd: whole_number(job.get("max_annual_salary_usd")),
         remote: job.get("remote").and_then(Value::as_bool),
         coordinates: None,
+        scraped_at: text("discovered_at").as_deref().and_then(parse_date_time),
     })
 }
 

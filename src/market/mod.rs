@@ -1,8 +1,11 @@
 //! Career Navigator's market data (`specs/career-navigator.md`, CONTRACTS.md "Career Navigator"):
 //! job postings and their upsert, the trending and gap-analysis routes, and imports.
 
+pub mod admin;
 pub mod analytics;
 pub mod handlers;
 pub mod import;
 pub mod job_posting;
 pub mod postings;
+pub mod rollups;
+pub mod search;

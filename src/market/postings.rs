@@ -2,16 +2,18 @@
 //! `url`; update in place; keep the first `scraped_at`), and the spec's lookups (by skills, by
 //! keywords and location, recent).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::job_posting;
+use std::collections::HashMap;
+
+use super::{job_posting, rollups};
 use crate::accounts::user::StringList;
 use crate::industries;
 use crate::skills;
@@ -22,6 +24,8 @@ const MAX_URL_CHARS: usize = 2000;
 const MAX_TEXT_CHARS: usize = 300;
 const MAX_DESCRIPTION_CHARS: usize = 100_000;
 const MAX_SLUGS: usize = 200;
+/// Bounded so a rollup key stays well inside an index entry.
+const MAX_SLUG_CHARS: usize = 100;
 
 /// A posting as a source gives it, in careerhub's own shape (the import formats and the
 /// provider client map theirs onto this).
@@ -50,6 +54,9 @@ pub struct PostingInput {
     pub max_annual_salary_usd: Option<i64>,
     pub remote: Option<bool>,
     pub coordinates: Option<Value>,
+    /// When the source first saw the posting (a backfill's history); new postings only, never
+    /// later than now. Absent: now.
+    pub scraped_at: Option<DateTime<Utc>>,
 }
 
 /// A posting that passed validation, with its derived fields.
@@ -102,6 +109,15 @@ pub fn validate(mut input: PostingInput) -> Result<ValidPosting, String> {
     }
     if input.technology_slugs.len() > MAX_SLUGS {
         return Err(format!("more than {MAX_SLUGS} technology_slugs"));
+    }
+    let tags = input.skills.iter().flatten().chain(&input.technology_slugs);
+    if let Some(long) = tags
+        .into_iter()
+        .find(|t| t.chars().count() > MAX_SLUG_CHARS)
+    {
+        return Err(format!(
+            "a skill or technology slug is longer than {MAX_SLUG_CHARS} characters: {long}"
+        ));
     }
     if let (Some(min), Some(max)) = (input.min_annual_salary_usd, input.max_annual_salary_usd)
         && (min < 0 || max < min)
@@ -164,62 +180,251 @@ pub async fn upsert(
     posting: ValidPosting,
     now: DateTime<Utc>,
 ) -> Result<Upserted, DbErr> {
-    let existing = find_existing(conn, posting.input.job_id.as_deref(), &posting.input.url).await?;
+    let mut outcomes = upsert_many(conn, vec![posting], now).await?;
+    outcomes
+        .pop()
+        .unwrap_or_else(|| Err("nothing to store".into()))
+        .map_err(DbErr::Custom)
+}
+
+/// Upserts a batch as if one by one, in order, with one lookup, one multi-row insert, an update
+/// per changed stored posting, and one rollup write. Each posting gets its outcome, or the reason
+/// it cannot be stored (its `job_id` and its `url` belong to two different postings). Run it in
+/// a transaction: the postings and their rollups must change together.
+pub async fn upsert_many(
+    conn: &impl ConnectionTrait,
+    batch: Vec<ValidPosting>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<Upserted, String>>, DbErr> {
+    let stored = find_stored(conn, &batch).await?;
+    let mut plan = BatchPlan::new(stored);
+    let outcomes: Vec<Result<Target, String>> = batch
+        .into_iter()
+        .map(|posting| plan.apply(posting, now))
+        .collect();
+    let mut deltas = rollups::Deltas::default();
+    for (original, current) in plan
+        .stored
+        .iter()
+        .filter(|(_, _, changed)| *changed)
+        .map(|(o, c, _)| (o, c))
+    {
+        deltas.count(original, -1);
+        deltas.count(current, 1);
+        job_posting::ActiveModel::from(current.clone())
+            .reset_all()
+            .update(conn)
+            .await?;
+    }
+    let mut fresh_ids: Vec<i64> = Vec::with_capacity(plan.fresh.len());
+    for rows in plan.fresh.chunks(ROWS_PER_INSERT) {
+        for row in rows {
+            deltas.count(row, 1);
+        }
+        let models = rows.iter().map(|row| {
+            let mut model = job_posting::ActiveModel::from(row.clone()).reset_all();
+            model.id = NotSet;
+            model
+        });
+        fresh_ids.extend(
+            job_posting::Entity::insert_many(models)
+                .exec_with_returning_keys(conn)
+                .await?,
+        );
+    }
+    deltas.apply(conn).await?;
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| {
+            outcome.map(|target| match target {
+                Target::Stored(index, inserted) => {
+                    let id = plan.stored[index].1.id;
+                    if inserted {
+                        Upserted::Inserted(id)
+                    } else {
+                        Upserted::Updated(id)
+                    }
+                }
+                Target::Fresh(index, inserted) => {
+                    let id = fresh_ids[index];
+                    if inserted {
+                        Upserted::Inserted(id)
+                    } else {
+                        Upserted::Updated(id)
+                    }
+                }
+            })
+        })
+        .collect())
+}
+
+/// Rows per multi-row insert: 22 values each, under SQLite's 32,766 bound parameters.
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// The stored postings a batch could match, by `job_id` or `url`.
+async fn find_stored(
+    conn: &impl ConnectionTrait,
+    batch: &[ValidPosting],
+) -> Result<Vec<job_posting::Model>, DbErr> {
+    let mut stored: Vec<job_posting::Model> = Vec::new();
+    for part in batch.chunks(ROWS_PER_INSERT) {
+        let job_ids: Vec<&str> = part
+            .iter()
+            .filter_map(|p| p.input.job_id.as_deref())
+            .collect();
+        let urls: Vec<&str> = part.iter().map(|p| p.input.url.as_str()).collect();
+        let found = job_posting::Entity::find()
+            .filter(
+                job_posting::Column::JobId
+                    .is_in(job_ids)
+                    .or(job_posting::Column::Url.is_in(urls)),
+            )
+            .all(conn)
+            .await?;
+        for row in found {
+            if !stored.iter().any(|s| s.id == row.id) {
+                stored.push(row);
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// Where a posting of a batch went: a stored row or a new one (by index), and whether that
+/// posting created it.
+#[derive(Clone, Copy)]
+enum Target {
+    Stored(usize, bool),
+    Fresh(usize, bool),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Stored(usize),
+    Fresh(usize),
+}
+
+/// A batch worked out in memory: the stored rows it touches (as found, as they end, whether
+/// changed), the new rows, and both looked up by `job_id` and by `url` as they are now.
+struct BatchPlan {
+    stored: Vec<(job_posting::Model, job_posting::Model, bool)>,
+    fresh: Vec<job_posting::Model>,
+    by_job_id: HashMap<String, Slot>,
+    by_url: HashMap<String, Slot>,
+}
+
+impl BatchPlan {
+    fn new(found: Vec<job_posting::Model>) -> BatchPlan {
+        let mut plan = BatchPlan {
+            stored: Vec::with_capacity(found.len()),
+            fresh: Vec::new(),
+            by_job_id: HashMap::new(),
+            by_url: HashMap::new(),
+        };
+        for (index, row) in found.into_iter().enumerate() {
+            plan.index(&row, Slot::Stored(index));
+            plan.stored.push((row.clone(), row, false));
+        }
+        plan
+    }
+
+    fn index(&mut self, row: &job_posting::Model, slot: Slot) {
+        if let Some(job_id) = &row.job_id {
+            self.by_job_id.insert(job_id.clone(), slot);
+        }
+        self.by_url.insert(row.url.clone(), slot);
+    }
+
+    fn unindex(&mut self, row: &job_posting::Model) {
+        if let Some(job_id) = &row.job_id {
+            self.by_job_id.remove(job_id);
+        }
+        self.by_url.remove(&row.url);
+    }
+
+    fn row(&self, slot: Slot) -> &job_posting::Model {
+        match slot {
+            Slot::Stored(index) => &self.stored[index].1,
+            Slot::Fresh(index) => &self.fresh[index],
+        }
+    }
+
+    /// The spec's upsert of one posting, against the batch so far.
+    fn apply(&mut self, posting: ValidPosting, now: DateTime<Utc>) -> Result<Target, String> {
+        let by_job_id = posting
+            .input
+            .job_id
+            .as_ref()
+            .and_then(|id| self.by_job_id.get(id))
+            .copied();
+        let by_url = self.by_url.get(&posting.input.url).copied();
+        let Some(slot) = by_job_id.or(by_url) else {
+            let row = new_row(posting, now);
+            let slot = Slot::Fresh(self.fresh.len());
+            self.index(&row, slot);
+            self.fresh.push(row);
+            return Ok(Target::Fresh(self.fresh.len() - 1, true));
+        };
+        if by_url.is_some_and(|other| other != slot) {
+            return Err(format!(
+                "its url belongs to another posting than its job_id ({})",
+                posting.input.url
+            ));
+        }
+        let old = self.row(slot).clone();
+        self.unindex(&old);
+        let mut row = new_row(posting, now);
+        row.id = old.id;
+        row.scraped_at = old.scraped_at;
+        self.index(&row, slot);
+        Ok(match slot {
+            Slot::Stored(index) => {
+                self.stored[index].1 = row;
+                self.stored[index].2 = true;
+                Target::Stored(index, false)
+            }
+            Slot::Fresh(index) => {
+                self.fresh[index] = row;
+                Target::Fresh(index, false)
+            }
+        })
+    }
+}
+
+/// The row a valid posting becomes; `scraped_at` is the source's first sighting (never later
+/// than now), else now.
+fn new_row(posting: ValidPosting, now: DateTime<Utc>) -> job_posting::Model {
     let ValidPosting {
         input,
         skills,
         company_industry,
     } = posting;
-    let mut row = match &existing {
-        Some(found) => job_posting::ActiveModel::from(found.clone()),
-        None => job_posting::ActiveModel {
-            scraped_at: Set(now),
-            ..Default::default()
-        },
-    };
     let keywords = input.search_keywords.unwrap_or_default();
-    row.job_id = Set(input.job_id);
-    row.title = Set(input.title);
-    row.company = Set(input.company);
-    row.company_domain = Set(input.company_domain);
-    row.company_industry = Set(company_industry);
-    row.location = Set(input.location.unwrap_or_default().trim().to_owned());
-    row.description = Set(input.description.unwrap_or_default());
-    row.skills = Set(StringList(skills));
-    row.technology_slugs = Set(StringList(input.technology_slugs));
-    row.url = Set(input.url);
-    row.search_keywords_key = Set(keywords.trim().to_lowercase());
-    row.search_keywords = Set(keywords);
-    row.search_location = Set(input.search_location.unwrap_or_default());
-    row.date_posted = Set(input.date_posted);
-    row.updated_at = Set(now);
-    row.min_annual_salary_usd = Set(input.min_annual_salary_usd);
-    row.max_annual_salary_usd = Set(input.max_annual_salary_usd);
-    row.remote = Set(input.remote);
-    row.coordinates = Set(input.coordinates);
-    Ok(match existing {
-        Some(_) => Upserted::Updated(row.update(conn).await?.id),
-        None => Upserted::Inserted(row.insert(conn).await?.id),
-    })
-}
-
-async fn find_existing(
-    conn: &impl ConnectionTrait,
-    job_id: Option<&str>,
-    url: &str,
-) -> Result<Option<job_posting::Model>, DbErr> {
-    if let Some(job_id) = job_id
-        && let Some(found) = job_posting::Entity::find()
-            .filter(job_posting::Column::JobId.eq(job_id))
-            .one(conn)
-            .await?
-    {
-        return Ok(Some(found));
+    job_posting::Model {
+        id: 0,
+        job_id: input.job_id,
+        title: input.title,
+        company: input.company,
+        company_domain: input.company_domain,
+        company_industry,
+        location: input.location.unwrap_or_default().trim().to_owned(),
+        description: input.description.unwrap_or_default(),
+        skills: StringList(skills),
+        technology_slugs: StringList(input.technology_slugs),
+        url: input.url,
+        search_keywords_key: keywords.trim().to_lowercase(),
+        search_keywords: keywords,
+        search_location: input.search_location.unwrap_or_default(),
+        date_posted: input.date_posted,
+        scraped_at: input
+            .scraped_at
+            .map_or(now, |at| Ord::min(at.trunc_subsecs(6), now)),
+        updated_at: now,
+        min_annual_salary_usd: input.min_annual_salary_usd,
+        max_annual_salary_usd: input.max_annual_salary_usd,
+        remote: input.remote,
+        coordinates: input.coordinates,
     }
-    job_posting::Entity::find()
-        .filter(job_posting::Column::Url.eq(url))
-        .one(conn)
-        .await
 }
 
 /// Postings requiring any of these skills (normalized names), newest first.
@@ -232,36 +437,32 @@ pub async fn jobs_by_skills(
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
+    job_posting::Entity::find()
+        .filter(names_any_skill(conn, wanted))
+        .order_by_desc(job_posting::Column::ScrapedAt)
+        .order_by_desc(job_posting::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+/// `EXISTS` one of `skills` (normalized) in the posting's skills, a JSON array on both engines.
+pub(super) fn names_any_skill(conn: &impl ConnectionTrait, skills: Vec<String>) -> Expr {
     let backend = conn.get_database_backend();
-    let placeholders: Vec<String> = (1..=wanted.len())
-        .map(|n| {
-            if backend == DbBackend::Postgres {
-                format!("${n}")
-            } else {
-                "?".into()
-            }
-        })
-        .collect();
     let elements = match backend {
         DbBackend::Postgres => "jsonb_array_elements_text(job_postings.skills) AS s(value)",
         _ => "json_each(job_postings.skills) AS s",
     };
-    let mut values: Vec<sea_orm::Value> = wanted.into_iter().map(Into::into).collect();
-    values.push((limit as i64).into());
-    let limit_placeholder = if backend == DbBackend::Postgres {
-        format!("${}", values.len())
-    } else {
-        "?".into()
-    };
-    let sql = format!(
-        "SELECT * FROM job_postings WHERE EXISTS (SELECT 1 FROM {elements} WHERE s.value IN ({})) \
-         ORDER BY scraped_at DESC, id DESC LIMIT {limit_placeholder}",
-        placeholders.join(", ")
-    );
-    job_posting::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
-        .all(conn)
-        .await
+    // A custom expression numbers its own PostgreSQL placeholders from $1; sea-query shifts them.
+    let marks: Vec<String> = (1..=skills.len())
+        .map(|n| rollups::placeholder(backend, n))
+        .collect();
+    let marks = marks.join(", ");
+    let values: Vec<sea_orm::Value> = skills.into_iter().map(Into::into).collect();
+    Expr::cust_with_values(
+        format!("EXISTS (SELECT 1 FROM {elements} WHERE s.value IN ({marks}))"),
+        values,
+    )
 }
 
 /// Postings whose title or search keywords contain `keywords`, optionally in a location, any
@@ -307,17 +508,17 @@ pub async fn recent_jobs(
         .await
 }
 
-fn lower(column: job_posting::Column) -> Expr {
+pub(super) fn lower(column: job_posting::Column) -> Expr {
     Expr::expr(Func::lower(Expr::col(column)))
 }
 
 /// SQLite's LIKE has no escape character unless told; PostgreSQL's is `\` already.
-fn escaped_like(pattern: String) -> LikeExpr {
+pub(super) fn escaped_like(pattern: String) -> LikeExpr {
     LikeExpr::new(pattern).escape('\\')
 }
 
 /// `%text%` with LIKE's wildcards in the text taken literally.
-fn contains_pattern(text: &str) -> String {
+pub(super) fn contains_pattern(text: &str) -> String {
     let escaped: String = text
         .trim()
         .to_lowercase()

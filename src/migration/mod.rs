@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_breneo;
 mod m20261122_000003_job_postings;
+mod m20261122_000004_market_rollups;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_breneo::Migration),
             Box::new(m20261122_000003_job_postings::Migration),
+            Box::new(m20261122_000004_market_rollups::Migration),
         ]
     }
 }

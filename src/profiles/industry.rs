@@ -160,7 +160,7 @@ fn invalid_updated_at() -> ApiError {
 }
 
 /// The stored profile, from the per-process cache when fresh.
-async fn load_profile(
+pub(crate) async fn load_profile(
     state: &AppState,
     user_id: i64,
 ) -> ApiResult<Arc<Option<IndustryProfileView>>> {

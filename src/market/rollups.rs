@@ -1,0 +1,311 @@
+//! Daily market rollups: for each UTC day of `scraped_at`, how many postings named each
+//! technology, each location (with salary sums), each remote answer, each role, and each skill
+//! within a role. They change in the same transaction as the postings they count, so trending
+//! and gap analysis read a few thousand rollup rows instead of a million postings.
+//!
+//! A window (`scraped_at >= now - days`) rarely starts at midnight: its whole days come from the
+//! rollups and its first, partial day is counted from the postings themselves, so the answer is
+//! exactly the plain recount's (the tests compare them).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+
+use super::job_posting;
+
+/// Rows per rollup statement: eight values each, under SQLite's 32,766 bound parameters.
+const ROWS_PER_STATEMENT: usize = 2_000;
+
+/// What a rollup row counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// Every posting; key and role empty.
+    Total,
+    /// A technology slug as trending shows it (trimmed, lowercase).
+    Technology,
+    /// A location (empty when the posting has none), with salary sums.
+    Location,
+    /// `true` or `false`; postings that do not say are not counted.
+    Remote,
+    /// The postings searched for a role (`role` is its lowercase key; key empty).
+    Role,
+    /// A normalized skill among a role's postings.
+    RoleSkill,
+}
+
+impl Dimension {
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Total => "total",
+            Dimension::Technology => "technology",
+            Dimension::Location => "location",
+            Dimension::Remote => "remote",
+            Dimension::Role => "role",
+            Dimension::RoleSkill => "role_skill",
+        }
+    }
+}
+
+/// Counts under one rollup key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub postings: i64,
+    pub salary_count: i64,
+    pub salary_min_sum: i64,
+    pub salary_max_sum: i64,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally, sign: i64) {
+        self.postings += sign * other.postings;
+        self.salary_count += sign * other.salary_count;
+        self.salary_min_sum += sign * other.salary_min_sum;
+        self.salary_max_sum += sign * other.salary_max_sum;
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Tally::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    day: i32,
+    dimension: Dimension,
+    role: String,
+    key: String,
+}
+
+/// The UTC day number (days since 1970-01-01) of an instant.
+pub fn day_of(at: DateTime<Utc>) -> i32 {
+    at.timestamp().div_euclid(86_400) as i32
+}
+
+/// Midnight UTC starting a day number.
+pub fn start_of_day(day: i32) -> DateTime<Utc> {
+    DateTime::from_timestamp(i64::from(day) * 86_400, 0).unwrap_or_default()
+}
+
+/// A technology slug as trending counts it, or `None` when blank.
+pub fn technology_key(slug: &str) -> Option<String> {
+    let slug = slug.trim();
+    (!slug.is_empty()).then(|| slug.to_lowercase())
+}
+
+/// Pending changes to the rollups, summed by key before they are written.
+#[derive(Debug, Default)]
+pub struct Deltas(HashMap<Key, Tally>);
+
+impl Deltas {
+    /// Counts a stored posting in (`sign` 1) or out (`sign` -1).
+    pub fn count(&mut self, posting: &job_posting::Model, sign: i64) {
+        let day = day_of(posting.scraped_at);
+        let one = Tally {
+            postings: 1,
+            ..Tally::default()
+        };
+        self.bump(day, Dimension::Total, "", "", one, sign);
+        let mut technologies: Vec<String> = Vec::new();
+        for key in posting
+            .technology_slugs
+            .0
+            .iter()
+            .filter_map(|s| technology_key(s))
+        {
+            if !technologies.contains(&key) {
+                technologies.push(key);
+            }
+        }
+        for key in &technologies {
+            self.bump(day, Dimension::Technology, "", key, one, sign);
+        }
+        let salary = match (posting.min_annual_salary_usd, posting.max_annual_salary_usd) {
+            (Some(min), Some(max)) => Tally {
+                postings: 1,
+                salary_count: 1,
+                salary_min_sum: min,
+                salary_max_sum: max,
+            },
+            _ => one,
+        };
+        self.bump(
+            day,
+            Dimension::Location,
+            "",
+            &posting.location,
+            salary,
+            sign,
+        );
+        if let Some(remote) = posting.remote {
+            let key = if remote { "true" } else { "false" };
+            self.bump(day, Dimension::Remote, "", key, one, sign);
+        }
+        let role = posting.search_keywords_key.as_str();
+        if !role.is_empty() {
+            self.bump(day, Dimension::Role, role, "", one, sign);
+            let mut skills: Vec<&str> = Vec::new();
+            for skill in &posting.skills.0 {
+                if !skills.contains(&skill.as_str()) {
+                    skills.push(skill);
+                }
+            }
+            for skill in skills {
+                self.bump(day, Dimension::RoleSkill, role, skill, one, sign);
+            }
+        }
+    }
+
+    fn bump(
+        &mut self,
+        day: i32,
+        dimension: Dimension,
+        role: &str,
+        key: &str,
+        tally: Tally,
+        sign: i64,
+    ) {
+        let key = Key {
+            day,
+            dimension,
+            role: role.to_owned(),
+            key: key.to_owned(),
+        };
+        self.0.entry(key).or_default().add(tally, sign);
+    }
+
+    /// Adds the pending changes to the rollup table.
+    pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let changes: Vec<(Key, Tally)> = self
+            .0
+            .into_iter()
+            .filter(|(_, tally)| !tally.is_zero())
+            .collect();
+        let backend = conn.get_database_backend();
+        for batch in changes.chunks(ROWS_PER_STATEMENT) {
+            conn.execute_raw(upsert_statement(backend, batch)).await?;
+        }
+        Ok(())
+    }
+}
+
+fn upsert_statement(backend: DbBackend, batch: &[(Key, Tally)]) -> Statement {
+    let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 8);
+    let mut rows: Vec<String> = Vec::with_capacity(batch.len());
+    for (key, tally) in batch {
+        let first = values.len();
+        values.extend([
+            key.day.into(),
+            key.dimension.code().into(),
+            key.role.clone().into(),
+            key.key.clone().into(),
+            tally.postings.into(),
+            tally.salary_count.into(),
+            tally.salary_min_sum.into(),
+            tally.salary_max_sum.into(),
+        ]);
+        let placeholders: Vec<String> = (first + 1..=values.len())
+            .map(|n| placeholder(backend, n))
+            .collect();
+        rows.push(format!("({})", placeholders.join(", ")));
+    }
+    let sql = format!(
+        "INSERT INTO market_daily_counts \
+         (day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum) \
+         VALUES {} ON CONFLICT (dimension, role, day, key) DO UPDATE SET \
+         postings = market_daily_counts.postings + excluded.postings, \
+         salary_count = market_daily_counts.salary_count + excluded.salary_count, \
+         salary_min_sum = market_daily_counts.salary_min_sum + excluded.salary_min_sum, \
+         salary_max_sum = market_daily_counts.salary_max_sum + excluded.salary_max_sum",
+        rows.join(", ")
+    );
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `$n` on PostgreSQL, `?` elsewhere.
+pub fn placeholder(backend: DbBackend, n: usize) -> String {
+    if backend == DbBackend::Postgres {
+        format!("${n}")
+    } else {
+        "?".to_owned()
+    }
+}
+
+/// One summed rollup key over a range of days.
+#[derive(Debug, FromQueryResult)]
+pub struct Summed {
+    pub dimension: String,
+    pub key: String,
+    pub postings: i64,
+    pub salary_count: i64,
+    pub salary_min_sum: i64,
+    pub salary_max_sum: i64,
+}
+
+/// The rollups of `dimensions` under `role` for the days after `after_day`, summed by key;
+/// keys whose postings sum to zero are left out.
+pub async fn summed_after(
+    conn: &impl ConnectionTrait,
+    dimensions: &[Dimension],
+    role: &str,
+    after_day: i32,
+) -> Result<Vec<Summed>, DbErr> {
+    let backend = conn.get_database_backend();
+    let mut values: Vec<Value> = vec![role.into(), after_day.into()];
+    let mut codes: Vec<String> = Vec::with_capacity(dimensions.len());
+    for dimension in dimensions {
+        values.push(dimension.code().into());
+        codes.push(placeholder(backend, values.len()));
+    }
+    // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both engines answer integers.
+    let sql = format!(
+        "SELECT dimension, key, CAST(SUM(postings) AS BIGINT) AS postings, \
+         CAST(SUM(salary_count) AS BIGINT) AS salary_count, \
+         CAST(SUM(salary_min_sum) AS BIGINT) AS salary_min_sum, \
+         CAST(SUM(salary_max_sum) AS BIGINT) AS salary_max_sum \
+         FROM market_daily_counts WHERE role = {} AND day > {} AND dimension IN ({}) \
+         GROUP BY dimension, key HAVING SUM(postings) > 0",
+        placeholder(backend, 1),
+        placeholder(backend, 2),
+        codes.join(", ")
+    );
+    Summed::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(conn)
+        .await
+}
+
+/// Recounts every rollup from the postings (for a database filled before the rollups existed,
+/// or to prove they have not drifted): deletes them all and counts every posting again.
+pub async fn rebuild(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+    conn.execute_unprepared("DELETE FROM market_daily_counts")
+        .await?;
+    let mut pages = job_posting::Entity::find()
+        .order_by_asc(job_posting::Column::Id)
+        .paginate(conn, 5_000);
+    let mut counted = 0u64;
+    while let Some(page) = pages.fetch_and_next().await? {
+        let mut deltas = Deltas::default();
+        for posting in &page {
+            deltas.count(posting, 1);
+        }
+        counted += page.len() as u64;
+        deltas.apply(conn).await?;
+    }
+    Ok(counted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_utc_calendar_days() {
+        let at: DateTime<Utc> = "2026-11-22T23:59:59Z".parse().unwrap();
+        let day = day_of(at);
+        assert_eq!(start_of_day(day).to_rfc3339(), "2026-11-22T00:00:00+00:00");
+        assert_eq!(day_of(start_of_day(day + 1)), day + 1);
+        let before_epoch: DateTime<Utc> = "1969-12-31T12:00:00Z".parse().unwrap();
+        assert_eq!(day_of(before_epoch), -1);
+    }
+}
