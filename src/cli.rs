@@ -34,8 +34,16 @@ pub struct Cli {
 enum Command {
     /// Run the HTTP server (what `careerhub` alone does).
     Serve(ServeArgs),
+    /// Run background-job workers alone (no HTTP), until SIGTERM or Ctrl-C.
+    Worker {
+        /// Jobs run at once.
+        #[arg(long, default_value_t = 2)]
+        concurrency: usize,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Count the market rollups again from the stored postings.
+    RebuildMarketRollups,
     /// Create an administrator account.
     Createsuperuser(CreateSuperuserArgs),
     /// Print the OpenAPI document as JSON.
@@ -63,6 +71,9 @@ struct ServeArgs {
     /// Address to listen on [env: CAREERHUB_ADDR] [default: 127.0.0.1:8000]
     #[arg(long)]
     addr: Option<SocketAddr>,
+    /// Do not run background jobs in this process (run `careerhub worker` elsewhere).
+    #[arg(long)]
+    no_worker: bool,
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +105,18 @@ pub async fn run() -> anyhow::Result<()> {
             if let Some(addr) = args.addr {
                 config.addr = addr;
             }
-            server::run(config).await
+            server::run(config, !args.no_worker).await
+        }
+        Command::Worker { concurrency } => server::run_worker(config, concurrency).await,
+        Command::RebuildMarketRollups => {
+            let db = Db::connect(&config).await?;
+            db.migrate().await?;
+            let counted = crate::db::in_transaction(db.writer(), async |txn| {
+                crate::market::rollups::rebuild(txn).await
+            })
+            .await?;
+            println!("market rollups rebuilt from {counted} postings");
+            Ok(())
         }
         Command::Migrate => {
             Db::connect(&config).await?.migrate().await?;

@@ -1,5 +1,5 @@
-//! A monotonic clock for the rate limiters: real time plus an offset that only tests move, so a
-//! test can show a limit recovering without sleeping.
+//! The clock for rate limits and the job queue: real time plus an offset that only tests move,
+//! so a test can show a limit recovering or a retry coming due without sleeping.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +28,14 @@ impl AppClock {
     pub fn advance(&self, by: Duration) {
         let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
         self.offset_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// Wall-clock time as stored (UTC, microseconds), moved by the same offset.
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        let offset = Duration::from_nanos(self.offset_nanos.load(Ordering::Relaxed));
+        use chrono::SubsecRound;
+        (chrono::Utc::now() + chrono::Duration::from_std(offset).unwrap_or_default())
+            .trunc_subsecs(6)
     }
 }
 

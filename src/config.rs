@@ -3,6 +3,7 @@
 //! Every setting has an embedded default so `careerhub` runs with no configuration at all. Secrets
 //! (the JWT key, the database password) are wrapped so they never reach `Debug` output or logs.
 
+use crate::market::theirstack::TheirStackConfig;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,10 @@ pub struct Config {
     pub trusted_proxy_hops: usize,
     /// How long an account view may be served from this process's memory; zero disables it.
     pub account_cache_ttl: Duration,
+    /// The jobs-data provider; `None` without `THEIRSTACK_API_KEY`.
+    pub theirstack: Option<TheirStackConfig>,
+    /// How often the worker refreshes every user's target roles from the provider; `None` off.
+    pub market_sync_interval: Option<Duration>,
 }
 
 impl fmt::Debug for Config {
@@ -106,6 +111,14 @@ impl fmt::Debug for Config {
             .field("auth_rate_limits", &self.auth_rate_limits)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("account_cache_ttl", &self.account_cache_ttl)
+            .field(
+                "theirstack",
+                &self
+                    .theirstack
+                    .as_ref()
+                    .map(|t| (&t.base_url, "api_key: ***")),
+            )
+            .field("market_sync_interval", &self.market_sync_interval)
             .finish()
     }
 }
@@ -122,6 +135,38 @@ pub fn redact_url(raw: &str) -> String {
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+pub const THEIRSTACK_KEY_VAR: &str = "THEIRSTACK_API_KEY";
+
+/// The provider's settings, when its key is set.
+fn theirstack_from(
+    var: &impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<Option<TheirStackConfig>> {
+    let Some(api_key) = var(THEIRSTACK_KEY_VAR).filter(|k| !k.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let base_url =
+        var("CAREERHUB_THEIRSTACK_URL").unwrap_or_else(|| "https://api.theirstack.com".into());
+    url::Url::parse(&base_url)
+        .with_context(|| format!("CAREERHUB_THEIRSTACK_URL is not a URL: {base_url}"))?;
+    let page_size: u32 = parse_var(var, "CAREERHUB_THEIRSTACK_PAGE_SIZE", 100)?;
+    if !(1..=500).contains(&page_size) {
+        bail!("CAREERHUB_THEIRSTACK_PAGE_SIZE must be between 1 and 500");
+    }
+    Ok(Some(TheirStackConfig {
+        base_url,
+        api_key: api_key.trim().to_owned(),
+        page_size,
+        max_pages: parse_var(var, "CAREERHUB_THEIRSTACK_MAX_PAGES", 5)?,
+        max_age_days: parse_var(var, "CAREERHUB_THEIRSTACK_MAX_AGE_DAYS", 30)?,
+        countries: var("CAREERHUB_THEIRSTACK_COUNTRIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        max_rate_limit_sleep: Duration::from_secs(120),
+    }))
+}
 pub const JWT_SECRET_VAR: &str = "CAREERHUB_JWT_SECRET";
 const JWT_SECRET_FILE: &str = "jwt_secret";
 const MIN_SECRET_LEN: usize = 32;
@@ -204,6 +249,13 @@ impl Config {
                 // the embedded SQLite setup. With PostgreSQL, instances may write concurrently.
                 if is_sqlite_url(&database_url) { 30 } else { 0 },
             )?),
+            theirstack: theirstack_from(&var)?,
+            market_sync_interval: match parse_var(&var, "CAREERHUB_MARKET_SYNC_MINUTES", 6 * 60u64)?
+            {
+                0 => None,
+                _ if var(THEIRSTACK_KEY_VAR).is_none() => None,
+                minutes => Some(Duration::from_secs(60 * minutes)),
+            },
             database_url: Secret::new(database_url),
         })
     }
@@ -230,6 +282,8 @@ impl Config {
             },
             trusted_proxy_hops: 0,
             account_cache_ttl: Duration::from_secs(30),
+            theirstack: None,
+            market_sync_interval: None,
         }
     }
 

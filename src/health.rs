@@ -38,6 +38,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<axum::Json<StatusRe
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    // A database that does not answer leaves the last known depth in place.
+    if let Ok(depth) = crate::queue::depth(state.db.reader()).await {
+        state.metrics.set_queue_depth(&depth);
+    }
     (
         StatusCode::OK,
         [(

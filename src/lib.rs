@@ -35,6 +35,8 @@ pub mod migration;
 pub mod openapi;
 /// Breneo: work history, educations, skills, the industry profile and public profiles.
 pub mod profiles;
+/// Durable background jobs in the app database and the worker that runs them.
+pub mod queue;
 /// Per-address and per-account rate limits for the login, register and token routes.
 pub mod ratelimit;
 /// THE route table: every path of every product, once.

@@ -6,10 +6,12 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::app::{self, App};
 use crate::config::Config;
 use crate::db::Db;
+use crate::queue;
 use crate::state::AppState;
 
 /// Opens the database, applies migrations and assembles the state.
@@ -19,16 +21,42 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState::new(config, db))
 }
 
-/// `careerhub serve`: the whole server lifecycle.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+/// Jobs run at once by the worker inside `careerhub serve`.
+const IN_PROCESS_WORKER_CONCURRENCY: usize = 2;
+
+/// `careerhub serve`: the whole server lifecycle, with a worker unless told otherwise.
+pub async fn run(config: Config, with_worker: bool) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = prepare(config).await?;
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, "careerhub is listening");
+    let (stop_worker, stopping) = watch::channel(false);
+    let worker = with_worker.then(|| {
+        tokio::spawn(queue::worker::run(
+            state.clone(),
+            IN_PROCESS_WORKER_CONCURRENCY,
+            stopping,
+        ))
+    });
     serve(listener, app::build(state), shutdown_signal()).await?;
+    let _ = stop_worker.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
     tracing::info!("careerhub stopped");
+    Ok(())
+}
+
+/// `careerhub worker`: background jobs only, until SIGTERM or Ctrl-C.
+pub async fn run_worker(config: Config, concurrency: usize) -> anyhow::Result<()> {
+    let state = prepare(config).await?;
+    let (stop, stopping) = watch::channel(false);
+    let worker = tokio::spawn(queue::worker::run(state, concurrency, stopping));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    worker.await?;
     Ok(())
 }
 

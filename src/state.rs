@@ -11,6 +11,7 @@ use crate::clock::AppClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
+use crate::market::theirstack::TheirStack;
 use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
@@ -31,6 +32,8 @@ pub struct Inner {
     pub profile_writer: ProfileWriter,
     pub metrics: Metrics,
     pub clock: AppClock,
+    /// The jobs-data provider, when configured.
+    pub theirstack: Option<TheirStack>,
 }
 
 impl AppState {
@@ -46,6 +49,10 @@ impl AppState {
             profile_writer: ProfileWriter::start(db.writer().clone()),
             metrics: Metrics::default(),
             clock,
+            theirstack: config
+                .theirstack
+                .clone()
+                .map(|c| TheirStack::new(c).expect("an HTTP client with the default TLS settings")),
             db,
             config,
         }))

@@ -1,5 +1,6 @@
-//! Prometheus metrics: requests by route and status, a latency histogram by route, and the
-//! database pools' sizes, rendered in the text exposition format at `/metrics`.
+//! Prometheus metrics: requests by route and status, a latency histogram by route, the
+//! database pools' sizes, job runs by kind and outcome, and the queue's depth by status,
+//! rendered in the text exposition format at `/metrics`.
 
 use std::time::Duration;
 
@@ -31,6 +32,17 @@ struct PoolLabels {
     pool: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    kind: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueueLabels {
+    status: String,
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -39,6 +51,8 @@ pub struct Metrics {
     latency: LatencyFamily,
     pool_size: Family<PoolLabels, Gauge>,
     pool_idle: Family<PoolLabels, Gauge>,
+    job_runs: Family<JobLabels, Counter>,
+    queue_depth: Family<QueueLabels, Gauge>,
 }
 
 /// 0.25 ms up to about 4 s, doubling.
@@ -69,7 +83,21 @@ impl Default for Metrics {
             "Idle database connections",
             pool_idle.clone(),
         );
+        let job_runs = Family::<JobLabels, Counter>::default();
+        let queue_depth = Family::<QueueLabels, Gauge>::default();
+        registry.register(
+            "job_runs",
+            "Background job runs by kind and outcome",
+            job_runs.clone(),
+        );
+        registry.register(
+            "queue_jobs",
+            "Jobs in the queue by status",
+            queue_depth.clone(),
+        );
         Metrics {
+            job_runs,
+            queue_depth,
             registry,
             requests,
             latency,
@@ -96,6 +124,35 @@ impl Metrics {
                 status,
             })
             .inc();
+    }
+
+    pub fn record_job(&self, kind: &str, outcome: &crate::queue::worker::Outcome) {
+        self.job_runs
+            .get_or_create(&JobLabels {
+                kind: kind.to_owned(),
+                outcome: format!("{outcome:?}").to_lowercase(),
+            })
+            .inc();
+    }
+
+    /// Sets the queue gauges (every status, zero when none).
+    pub fn set_queue_depth(&self, depth: &[(String, i64)]) {
+        for status in [
+            crate::queue::QUEUED,
+            crate::queue::RUNNING,
+            crate::queue::SUCCEEDED,
+            crate::queue::FAILED,
+        ] {
+            let count = depth
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n);
+            self.queue_depth
+                .get_or_create(&QueueLabels {
+                    status: status.to_owned(),
+                })
+                .set(count);
+        }
     }
 
     /// The exposition text, with the pool gauges read now.

@@ -299,6 +299,97 @@ pub fn resolve(company: &str, job_title: &str) -> (Option<&'static str>, Resolve
 
 /// A posting's or a request's industry label in vocabulary form ("E-Commerce" → "e-commerce",
 /// "real estate" → "real-estate").
+/// Industry names as jobs-data providers give them (TheirStack uses LinkedIn's industry names),
+/// lowercased, with the vocabulary tag each means. Names too broad to say (staffing, "IT") are
+/// left out: the company map or the title decides those.
+const PROVIDER_INDUSTRIES: &[(&str, &str)] = &[
+    ("financial services", "fintech"),
+    ("banking", "banking"),
+    ("insurance", "insurance"),
+    ("investment management", "investment"),
+    ("investment banking", "investment"),
+    ("capital markets", "investment"),
+    (
+        "venture capital and private equity principals",
+        "investment",
+    ),
+    ("retail", "retail"),
+    ("retail apparel and fashion", "retail"),
+    ("online and mail order retail", "e-commerce"),
+    ("internet marketplace platforms", "marketplace"),
+    ("software development", "saas"),
+    ("computer software", "saas"),
+    ("technology, information and internet", "consumer-internet"),
+    ("internet", "consumer-internet"),
+    ("social networking platforms", "social-media"),
+    ("computer games", "gaming"),
+    ("mobile gaming apps", "gaming"),
+    ("hospitals and health care", "healthcare"),
+    ("medical practices", "healthcare"),
+    ("biotechnology research", "biotech"),
+    ("biotechnology", "biotech"),
+    ("pharmaceutical manufacturing", "pharma"),
+    ("e-learning providers", "edtech"),
+    ("education", "education"),
+    ("higher education", "education"),
+    ("primary and secondary education", "education"),
+    ("telecommunications", "telecom"),
+    ("semiconductor manufacturing", "semiconductors"),
+    ("semiconductors", "semiconductors"),
+    ("computer hardware manufacturing", "hardware"),
+    ("motor vehicle manufacturing", "automotive"),
+    ("automotive", "automotive"),
+    ("defense and space manufacturing", "aerospace-defense"),
+    (
+        "aviation and aerospace component manufacturing",
+        "aerospace-defense",
+    ),
+    ("oil and gas", "energy"),
+    ("renewable energy power generation", "energy"),
+    ("utilities", "energy"),
+    (
+        "transportation, logistics, supply chain and storage",
+        "logistics",
+    ),
+    ("truck transportation", "logistics"),
+    ("hospitality", "travel-hospitality"),
+    ("travel arrangements", "travel-hospitality"),
+    ("airlines and aviation", "travel-hospitality"),
+    ("entertainment providers", "media-entertainment"),
+    ("media production", "media-entertainment"),
+    (
+        "broadcast media production and distribution",
+        "media-entertainment",
+    ),
+    ("business consulting and services", "consulting"),
+    ("it services and it consulting", "consulting"),
+    ("management consulting", "consulting"),
+    ("government administration", "government"),
+    ("real estate", "real-estate"),
+    ("food and beverage services", "food-beverage"),
+    ("food and beverage manufacturing", "food-beverage"),
+    ("manufacturing", "manufacturing"),
+    ("industrial machinery manufacturing", "manufacturing"),
+    ("computer and network security", "cybersecurity"),
+    ("advertising services", "adtech"),
+    ("non-profit organizations", "nonprofit"),
+    ("cloud computing", "cloud-infrastructure"),
+];
+
+/// A provider's (or a person's) industry name in careerhub's vocabulary, when it has one:
+/// a vocabulary tag as it is, else a known provider name.
+pub fn vocabulary_industry(name: &str) -> Option<&'static str> {
+    let tag = normalize_tag(name);
+    if let Some(known) = VOCABULARY.iter().find(|v| **v == tag) {
+        return Some(known);
+    }
+    let lower = name.trim().to_lowercase();
+    PROVIDER_INDUSTRIES
+        .iter()
+        .find(|(provider, _)| *provider == lower)
+        .map(|(_, tag)| *tag)
+}
+
 pub fn normalize_tag(raw: &str) -> String {
     raw.trim()
         .to_lowercase()

@@ -9,3 +9,5 @@ pub mod job_posting;
 pub mod postings;
 pub mod rollups;
 pub mod search;
+pub mod sync;
+pub mod theirstack;

@@ -158,12 +158,13 @@ pub fn normalize_skills(tags: &[String]) -> Vec<String> {
     normalized
 }
 
-/// The source's industry when it is one of ours, else the company map's.
+/// The source's industry in our vocabulary (directly or by a provider's name for it), else the
+/// company map's.
 fn posting_industry(source: Option<&str>, company: &str) -> Option<String> {
     source
-        .map(industries::normalize_tag)
-        .filter(|tag| industries::VOCABULARY.contains(&tag.as_str()))
-        .or_else(|| industries::industry_of_company(company).map(str::to_owned))
+        .and_then(industries::vocabulary_industry)
+        .or_else(|| industries::industry_of_company(company))
+        .map(str::to_owned)
 }
 
 /// What an upsert did.
@@ -572,6 +573,11 @@ mod tests {
         assert_eq!(
             validate(input.clone()).unwrap().company_industry.as_deref(),
             Some("e-commerce")
+        );
+        input.company_industry = Some("Financial Services".into());
+        assert_eq!(
+            validate(input.clone()).unwrap().company_industry.as_deref(),
+            Some("fintech")
         );
         input.company_industry = Some("Widgets".into());
         assert_eq!(validate(input).unwrap().company_industry, None);

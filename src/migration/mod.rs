@@ -7,6 +7,8 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_breneo;
 mod m20261122_000003_job_postings;
 mod m20261122_000004_market_rollups;
+mod m20261122_000005_jobs;
+mod m20261122_000006_market_sync;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_breneo::Migration),
             Box::new(m20261122_000003_job_postings::Migration),
             Box::new(m20261122_000004_market_rollups::Migration),
+            Box::new(m20261122_000005_jobs::Migration),
+            Box::new(m20261122_000006_market_sync::Migration),
         ]
     }
 }

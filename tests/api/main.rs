@@ -6,3 +6,5 @@ mod cli;
 mod foundation;
 mod helpers;
 mod market;
+mod queue;
+mod theirstack;

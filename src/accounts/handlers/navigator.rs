@@ -2,6 +2,7 @@
 //! FastAPI contract, so errors are `{"detail": "..."}`, ids are strings, and skills are
 //! normalized lowercase names.
 
+use crate::market::sync as market_sync;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -180,6 +181,19 @@ pub async fn update_me(
     let target_roles = body.target_roles.map(clean_target_roles).transpose()?;
     let location = check_location(body.location)?;
     let user = service::current_user(&state.db, auth.id).await?;
+    // New target roles get their postings gathered from the provider.
+    let added_roles: Vec<String> = target_roles
+        .iter()
+        .flatten()
+        .filter(|role| {
+            !user
+                .target_roles
+                .0
+                .iter()
+                .any(|old| old.eq_ignore_ascii_case(role))
+        })
+        .cloned()
+        .collect();
 
     let mut active: user::ActiveModel = user.into();
     if let Some(full_name) = &body.full_name {
@@ -198,12 +212,14 @@ pub async fn update_me(
     if let Some(location) = location {
         active.location = Set(Some(location));
     }
-    active.updated_at = Set(db::now());
+    let now = db::now();
+    active.updated_at = Set(now);
     let updated = db::in_transaction(state.db.writer(), async |txn| {
         let updated = active.update(txn).await?;
         if let Some(skills) = skills {
             service::replace_skills(txn, updated.id, &skills).await?;
         }
+        market_sync::enqueue_role_syncs(&state, txn, &added_roles, now).await?;
         Ok::<_, ApiError>(updated)
     })
     .await?;
