@@ -21,6 +21,10 @@ use crate::migration::Migrator;
 
 /// How long a statement waits for SQLite's write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Address space each SQLite connection may map of the database file.
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
+/// Page cache per SQLite connection, at most.
+const SQLITE_CACHE_KIB: u64 = 32 * 1024;
 /// How long a request waits for a pooled connection before answering 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// An arbitrary constant naming careerhub's migration lock on PostgreSQL.
@@ -161,6 +165,12 @@ async fn connect_sqlite(url: &str, max_connections: u32) -> anyhow::Result<Datab
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
                 .create_if_missing(true)
+                // Reads through memory maps and a larger page cache instead of a read(2) per
+                // page: at a million postings the default 2 MB cache made bulk writes spend a
+                // third of their time copying pages from the kernel. Both are lazily filled.
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+                .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
+                .pragma("temp_store", "memory")
         });
     Database::connect(options)
         .await

@@ -73,8 +73,13 @@ pub async fn trending(
     let since = now - Duration::days(days);
     let first_day = rollups::day_of(since);
     let mut counts = TrendCounts::default();
-    for row in trend_rows(conn, since, Some(rollups::start_of_day(first_day + 1))).await? {
-        counts.add_posting(&row);
+    let (slugs, partial) =
+        rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)).await?;
+    for posting_slugs in &slugs {
+        counts.add_technologies(posting_slugs);
+    }
+    for summed in partial {
+        counts.add_summed(summed);
     }
     let dimensions = [
         Dimension::Total,
@@ -98,20 +103,19 @@ pub async fn trending_recount(
     now: DateTime<Utc>,
 ) -> Result<Trending, DbErr> {
     let mut counts = TrendCounts::default();
-    for row in trend_rows(conn, now - Duration::days(days), None).await? {
+    for row in trend_rows(conn, now - Duration::days(days)).await? {
         counts.add_posting(&row);
     }
     Ok(counts.finish(days, skills_limit, locations_limit, now))
 }
 
-/// The postings scraped from `since` (until `before`, when given).
+/// The postings scraped from `since`.
 async fn trend_rows(
     conn: &impl ConnectionTrait,
     since: DateTime<Utc>,
-    before: Option<DateTime<Utc>>,
 ) -> Result<Vec<TrendRow>, DbErr> {
     use job_posting::Column;
-    let mut query = job_posting::Entity::find()
+    job_posting::Entity::find()
         .select_only()
         .columns([
             Column::TechnologySlugs,
@@ -120,11 +124,10 @@ async fn trend_rows(
             Column::MaxAnnualSalaryUsd,
             Column::Remote,
         ])
-        .filter(Column::ScrapedAt.gte(since));
-    if let Some(before) = before {
-        query = query.filter(Column::ScrapedAt.lt(before));
-    }
-    query.into_tuple().all(conn).await
+        .filter(Column::ScrapedAt.gte(since))
+        .into_tuple()
+        .all(conn)
+        .await
 }
 
 /// Trending's counters, fed by postings or by rollup sums.
@@ -141,15 +144,7 @@ struct TrendCounts {
 impl TrendCounts {
     fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendRow) {
         self.total += 1;
-        let mut seen: Vec<String> = Vec::with_capacity(slugs.0.len());
-        for key in slugs.0.iter().filter_map(|s| rollups::technology_key(s)) {
-            if !seen.contains(&key) {
-                seen.push(key);
-            }
-        }
-        for key in seen {
-            *self.technologies.entry(key).or_default() += 1;
-        }
+        self.add_technologies(&slugs.0);
         let entry = self.locations.entry(location.clone()).or_default();
         entry.postings += 1;
         if let (Some(min), Some(max)) = (min, max) {
@@ -161,6 +156,19 @@ impl TrendCounts {
             Some(true) => self.remote += 1,
             Some(false) => self.onsite += 1,
             None => {}
+        }
+    }
+
+    /// One posting's technologies, each counted once.
+    fn add_technologies(&mut self, slugs: &[String]) {
+        let mut seen: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(slugs.len());
+        for key in slugs.iter().filter_map(|s| rollups::technology_key(s)) {
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        for key in seen {
+            *self.technologies.entry(key.into_owned()).or_default() += 1;
         }
     }
 
@@ -328,22 +336,14 @@ pub async fn role_skills(
     days: i64,
     now: DateTime<Utc>,
 ) -> Result<SkillTally, DbErr> {
-    use job_posting::Column;
     let role_key = role.trim().to_lowercase();
     let since = now - Duration::days(days);
     let first_day = rollups::day_of(since);
-    let partial_day: Vec<StringList> = job_posting::Entity::find()
-        .select_only()
-        .column(Column::Skills)
-        .filter(Column::SearchKeywordsKey.eq(role_key.as_str()))
-        .filter(Column::ScrapedAt.gte(since))
-        .filter(Column::ScrapedAt.lt(rollups::start_of_day(first_day + 1)))
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let until = rollups::start_of_day(first_day + 1);
+    let partial_day = rollups::partial_day_role_skills(conn, &role_key, since, until).await?;
     let mut tally = SkillTally::default();
     for skills in &partial_day {
-        tally.add_posting(&skills.0);
+        tally.add_posting(skills);
     }
     let dimensions = [Dimension::Role, Dimension::RoleSkill];
     for summed in rollups::summed_after(conn, &dimensions, &role_key, first_day).await? {

@@ -72,7 +72,15 @@ impl std::fmt::Display for ImportReport {
     }
 }
 
+/// Rows parsed and validated, ready to write.
+struct ParsedChunk {
+    valid: Vec<(usize, ValidPosting)>,
+    rejected: Vec<(usize, String)>,
+    rows_read: u64,
+}
+
 /// Imports every row of `reader`; `progress` is called with the number of rows read so far.
+/// Parsing and validation run on a thread of their own, a chunk ahead of the database writes.
 pub async fn import(
     db: &Db,
     reader: impl BufRead + Send + 'static,
@@ -80,8 +88,33 @@ pub async fn import(
     defaults: &ImportDefaults,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<ImportReport> {
+    let (chunks, mut parsed) = tokio::sync::mpsc::channel::<ParsedChunk>(2);
+    let defaults = defaults.clone();
+    let parser =
+        tokio::task::spawn_blocking(move || parse_chunks(reader, format, &defaults, chunks));
     let mut report = ImportReport::default();
-    let mut chunk: Vec<(usize, ValidPosting)> = Vec::with_capacity(CHUNK);
+    while let Some(chunk) = parsed.recv().await {
+        report.rejected.extend(chunk.rejected);
+        write_chunk(db, chunk.valid, &mut report).await?;
+        progress(chunk.rows_read);
+    }
+    parser.await?;
+    report.rejected.sort_by_key(|(line, _)| *line);
+    Ok(report)
+}
+
+/// Reads, parses and validates rows into chunks until the file ends or the writer stops.
+fn parse_chunks(
+    reader: impl BufRead + Send + 'static,
+    format: Format,
+    defaults: &ImportDefaults,
+    chunks: tokio::sync::mpsc::Sender<ParsedChunk>,
+) {
+    let mut chunk = ParsedChunk {
+        valid: Vec::with_capacity(CHUNK),
+        rejected: Vec::new(),
+        rows_read: 0,
+    };
     let mut rows_read = 0u64;
     for (line, parsed) in read_rows(reader, format) {
         rows_read += 1;
@@ -89,18 +122,26 @@ pub async fn import(
             .map(|input| with_defaults(input, defaults))
             .and_then(postings::validate)
         {
-            Ok(valid) => chunk.push((line, valid)),
-            Err(reason) => report.rejected.push((line, reason)),
+            Ok(valid) => chunk.valid.push((line, valid)),
+            Err(reason) => chunk.rejected.push((line, reason)),
         }
-        if chunk.len() >= CHUNK {
-            write_chunk(db, std::mem::take(&mut chunk), &mut report).await?;
-            progress(rows_read);
+        if chunk.valid.len() >= CHUNK {
+            chunk.rows_read = rows_read;
+            let full = std::mem::replace(
+                &mut chunk,
+                ParsedChunk {
+                    valid: Vec::with_capacity(CHUNK),
+                    rejected: Vec::new(),
+                    rows_read: 0,
+                },
+            );
+            if chunks.blocking_send(full).is_err() {
+                return;
+            }
         }
     }
-    write_chunk(db, chunk, &mut report).await?;
-    progress(rows_read);
-    report.rejected.sort_by_key(|(line, _)| *line);
-    Ok(report)
+    chunk.rows_read = rows_read;
+    let _ = chunks.blocking_send(chunk);
 }
 
 fn with_defaults(mut input: PostingInput, defaults: &ImportDefaults) -> PostingInput {

@@ -204,42 +204,50 @@ pub async fn upsert_many(
         .map(|posting| plan.apply(posting, now))
         .collect();
     let mut deltas = rollups::Deltas::default();
-    for (original, current) in plan
+    for (original, current, changed) in &plan.stored {
+        if *changed {
+            deltas.count(original, -1);
+            deltas.count(current, 1);
+        }
+    }
+    for row in &plan.fresh {
+        deltas.count(row, 1);
+    }
+    deltas.apply(conn).await?;
+
+    let stored_ids: Vec<i64> = plan
         .stored
         .iter()
-        .filter(|(_, _, changed)| *changed)
-        .map(|(o, c, _)| (o, c))
-    {
-        deltas.count(original, -1);
-        deltas.count(current, 1);
-        job_posting::ActiveModel::from(current.clone())
-            .reset_all()
-            .update(conn)
-            .await?;
+        .map(|(_, current, _)| current.id)
+        .collect();
+    for (_, current, changed) in plan.stored {
+        if changed {
+            job_posting::ActiveModel::from(current)
+                .reset_all()
+                .update(conn)
+                .await?;
+        }
     }
     let mut fresh_ids: Vec<i64> = Vec::with_capacity(plan.fresh.len());
-    for rows in plan.fresh.chunks(ROWS_PER_INSERT) {
-        for row in rows {
-            deltas.count(row, 1);
-        }
-        let models = rows.iter().map(|row| {
-            let mut model = job_posting::ActiveModel::from(row.clone()).reset_all();
+    let mut fresh = plan.fresh.into_iter().peekable();
+    while fresh.peek().is_some() {
+        let models = fresh.by_ref().take(ROWS_PER_INSERT).map(|row| {
+            let mut model = job_posting::ActiveModel::from(row).reset_all();
             model.id = NotSet;
             model
         });
         fresh_ids.extend(
-            job_posting::Entity::insert_many(models)
+            job_posting::Entity::insert_many(models.collect::<Vec<_>>())
                 .exec_with_returning_keys(conn)
                 .await?,
         );
     }
-    deltas.apply(conn).await?;
     Ok(outcomes
         .into_iter()
         .map(|outcome| {
             outcome.map(|target| match target {
                 Target::Stored(index, inserted) => {
-                    let id = plan.stored[index].1.id;
+                    let id = stored_ids[index];
                     if inserted {
                         Upserted::Inserted(id)
                     } else {
@@ -262,28 +270,30 @@ pub async fn upsert_many(
 /// Rows per multi-row insert: 22 values each, under SQLite's 32,766 bound parameters.
 const ROWS_PER_INSERT: usize = 1_000;
 
-/// The stored postings a batch could match, by `job_id` or `url`.
+/// The stored postings a batch could match, by `job_id` or `url` (two lookups, each on its
+/// unique index).
 async fn find_stored(
     conn: &impl ConnectionTrait,
     batch: &[ValidPosting],
 ) -> Result<Vec<job_posting::Model>, DbErr> {
     let mut stored: Vec<job_posting::Model> = Vec::new();
+    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for part in batch.chunks(ROWS_PER_INSERT) {
         let job_ids: Vec<&str> = part
             .iter()
             .filter_map(|p| p.input.job_id.as_deref())
             .collect();
         let urls: Vec<&str> = part.iter().map(|p| p.input.url.as_str()).collect();
-        let found = job_posting::Entity::find()
-            .filter(
-                job_posting::Column::JobId
-                    .is_in(job_ids)
-                    .or(job_posting::Column::Url.is_in(urls)),
-            )
+        let by_job_id = job_posting::Entity::find()
+            .filter(job_posting::Column::JobId.is_in(job_ids))
             .all(conn)
             .await?;
-        for row in found {
-            if !stored.iter().any(|s| s.id == row.id) {
+        let by_url = job_posting::Entity::find()
+            .filter(job_posting::Column::Url.is_in(urls))
+            .all(conn)
+            .await?;
+        for row in by_job_id.into_iter().chain(by_url) {
+            if seen.insert(row.id) {
                 stored.push(row);
             }
         }

@@ -7,9 +7,11 @@
 //! rollups and its first, partial day is counted from the postings themselves, so the answer is
 //! exactly the plain recount's (the tests compare them).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 
 use super::job_posting;
@@ -69,12 +71,13 @@ impl Tally {
     }
 }
 
+/// A rollup key, borrowing its strings from the postings being counted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Key {
+struct Key<'a> {
     day: i32,
     dimension: Dimension,
-    role: String,
-    key: String,
+    role: &'a str,
+    key: Cow<'a, str>,
 }
 
 /// The UTC day number (days since 1970-01-01) of an instant.
@@ -87,26 +90,33 @@ pub fn start_of_day(day: i32) -> DateTime<Utc> {
     DateTime::from_timestamp(i64::from(day) * 86_400, 0).unwrap_or_default()
 }
 
-/// A technology slug as trending counts it, or `None` when blank.
-pub fn technology_key(slug: &str) -> Option<String> {
+/// A technology slug as trending counts it (trimmed, lowercase), or `None` when blank;
+/// borrowed when the slug is already in that form, as most are.
+pub fn technology_key(slug: &str) -> Option<Cow<'_, str>> {
     let slug = slug.trim();
-    (!slug.is_empty()).then(|| slug.to_lowercase())
+    if slug.is_empty() {
+        None
+    } else if slug.chars().any(char::is_uppercase) {
+        Some(Cow::Owned(slug.to_lowercase()))
+    } else {
+        Some(Cow::Borrowed(slug))
+    }
 }
 
 /// Pending changes to the rollups, summed by key before they are written.
 #[derive(Debug, Default)]
-pub struct Deltas(HashMap<Key, Tally>);
+pub struct Deltas<'a>(HashMap<Key<'a>, Tally>);
 
-impl Deltas {
+impl<'a> Deltas<'a> {
     /// Counts a stored posting in (`sign` 1) or out (`sign` -1).
-    pub fn count(&mut self, posting: &job_posting::Model, sign: i64) {
+    pub fn count(&mut self, posting: &'a job_posting::Model, sign: i64) {
         let day = day_of(posting.scraped_at);
         let one = Tally {
             postings: 1,
             ..Tally::default()
         };
         self.bump(day, Dimension::Total, "", "", one, sign);
-        let mut technologies: Vec<String> = Vec::new();
+        let mut technologies: Vec<Cow<'a, str>> = Vec::new();
         for key in posting
             .technology_slugs
             .0
@@ -117,7 +127,7 @@ impl Deltas {
                 technologies.push(key);
             }
         }
-        for key in &technologies {
+        for key in technologies {
             self.bump(day, Dimension::Technology, "", key, one, sign);
         }
         let salary = match (posting.min_annual_salary_usd, posting.max_annual_salary_usd) {
@@ -133,7 +143,7 @@ impl Deltas {
             day,
             Dimension::Location,
             "",
-            &posting.location,
+            posting.location.as_str(),
             salary,
             sign,
         );
@@ -160,23 +170,23 @@ impl Deltas {
         &mut self,
         day: i32,
         dimension: Dimension,
-        role: &str,
-        key: &str,
+        role: &'a str,
+        key: impl Into<Cow<'a, str>>,
         tally: Tally,
         sign: i64,
     ) {
         let key = Key {
             day,
             dimension,
-            role: role.to_owned(),
-            key: key.to_owned(),
+            role,
+            key: key.into(),
         };
         self.0.entry(key).or_default().add(tally, sign);
     }
 
     /// Adds the pending changes to the rollup table.
     pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let changes: Vec<(Key, Tally)> = self
+        let changes: Vec<(Key<'a>, Tally)> = self
             .0
             .into_iter()
             .filter(|(_, tally)| !tally.is_zero())
@@ -189,7 +199,7 @@ impl Deltas {
     }
 }
 
-fn upsert_statement(backend: DbBackend, batch: &[(Key, Tally)]) -> Statement {
+fn upsert_statement(backend: DbBackend, batch: &[(Key<'_>, Tally)]) -> Statement {
     let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 8);
     let mut rows: Vec<String> = Vec::with_capacity(batch.len());
     for (key, tally) in batch {
@@ -197,8 +207,8 @@ fn upsert_statement(backend: DbBackend, batch: &[(Key, Tally)]) -> Statement {
         values.extend([
             key.day.into(),
             key.dimension.code().into(),
-            key.role.clone().into(),
-            key.key.clone().into(),
+            key.role.into(),
+            key.key.as_ref().into(),
             tally.postings.into(),
             tally.salary_count.into(),
             tally.salary_min_sum.into(),
@@ -272,6 +282,102 @@ pub async fn summed_after(
     Summed::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
         .all(conn)
         .await
+}
+
+/// The postings scraped in `[from, until)` (a window's partial first day), counted by the
+/// database so only a handful of rows come back: every posting's raw technology slugs as one
+/// JSON array (normalized in Rust, exactly as the rollups were), and the postings (`total`), by
+/// location with salary sums, and by remote answer, as `Summed` rows.
+pub async fn partial_day(
+    conn: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(Vec<Vec<String>>, Vec<Summed>), DbErr> {
+    let backend = conn.get_database_backend();
+    let range = format!(
+        "scraped_at >= {} AND scraped_at < {}",
+        placeholder(backend, 1),
+        placeholder(backend, 2)
+    );
+    let slugs = json_arrays_of(
+        conn,
+        "technology_slugs",
+        &range,
+        vec![from.into(), until.into()],
+    )
+    .await?;
+    let both = "min_annual_salary_usd IS NOT NULL AND max_annual_salary_usd IS NOT NULL";
+    let sql = format!(
+        "SELECT 'location' AS dimension, location AS key, CAST(COUNT(*) AS BIGINT) AS postings, \
+         CAST(COUNT(CASE WHEN {both} THEN 1 END) AS BIGINT) AS salary_count, \
+         CAST(COALESCE(SUM(CASE WHEN {both} THEN min_annual_salary_usd END), 0) AS BIGINT) AS salary_min_sum, \
+         CAST(COALESCE(SUM(CASE WHEN {both} THEN max_annual_salary_usd END), 0) AS BIGINT) AS salary_max_sum \
+         FROM job_postings WHERE {range} GROUP BY location \
+         UNION ALL \
+         SELECT 'remote', CASE WHEN remote THEN 'true' ELSE 'false' END, CAST(COUNT(*) AS BIGINT), \
+         CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
+         FROM job_postings WHERE {range} AND remote IS NOT NULL GROUP BY remote \
+         UNION ALL \
+         SELECT 'total', '', CAST(COUNT(*) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), \
+         CAST(0 AS BIGINT) FROM job_postings WHERE {range}"
+    );
+    let summed = Summed::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        if backend == DbBackend::Postgres {
+            vec![from.into(), until.into()]
+        } else {
+            [from, until, from, until, from, until]
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        },
+    ))
+    .all(conn)
+    .await?;
+    Ok((slugs, summed))
+}
+
+/// The `skills` of the postings searched for `role_key` and scraped in `[from, until)`.
+pub async fn partial_day_role_skills(
+    conn: &impl ConnectionTrait,
+    role_key: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<Vec<String>>, DbErr> {
+    let backend = conn.get_database_backend();
+    let condition = format!(
+        "search_keywords_key = {} AND scraped_at >= {} AND scraped_at < {}",
+        placeholder(backend, 1),
+        placeholder(backend, 2),
+        placeholder(backend, 3)
+    );
+    let values = vec![role_key.into(), from.into(), until.into()];
+    json_arrays_of(conn, "skills", &condition, values).await
+}
+
+/// A JSON-array column of the matching postings, fetched as one JSON array of arrays: one row
+/// back instead of one per posting (SQLite hands every row across threads).
+async fn json_arrays_of(
+    conn: &impl ConnectionTrait,
+    column: &str,
+    condition: &str,
+    values: Vec<Value>,
+) -> Result<Vec<Vec<String>>, DbErr> {
+    let backend = conn.get_database_backend();
+    let aggregate = match backend {
+        DbBackend::Postgres => format!("COALESCE(jsonb_agg({column}), '[]'::jsonb)::text"),
+        _ => format!("'[' || COALESCE(group_concat({column}, ','), '') || ']'"),
+    };
+    let sql = format!("SELECT {aggregate} AS arrays FROM job_postings WHERE {condition}");
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let Some(row) = row else {
+        return Ok(Vec::new());
+    };
+    let text: String = row.try_get("", "arrays")?;
+    serde_json::from_str(&text).map_err(|err| DbErr::Custom(format!("stored JSON arrays: {err}")))
 }
 
 /// Recounts every rollup from the postings (for a database filled before the rollups existed,

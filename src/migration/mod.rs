@@ -9,6 +9,7 @@ mod m20261122_000003_job_postings;
 mod m20261122_000004_market_rollups;
 mod m20261122_000005_jobs;
 mod m20261122_000006_market_sync;
+mod m20261122_000007_posting_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_market_rollups::Migration),
             Box::new(m20261122_000005_jobs::Migration),
             Box::new(m20261122_000006_market_sync::Migration),
+            Box::new(m20261122_000007_posting_indexes::Migration),
         ]
     }
 }
