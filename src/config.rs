@@ -90,6 +90,8 @@ pub struct Config {
     pub theirstack: Option<TheirStackConfig>,
     /// How often the worker refreshes every user's target roles from the provider; `None` off.
     pub market_sync_interval: Option<Duration>,
+    /// How long trending and a role's skill counts may be served from memory; zero disables it.
+    pub market_cache_ttl: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -119,6 +121,7 @@ impl fmt::Debug for Config {
                     .map(|t| (&t.base_url, "api_key: ***")),
             )
             .field("market_sync_interval", &self.market_sync_interval)
+            .field("market_cache_ttl", &self.market_cache_ttl)
             .finish()
     }
 }
@@ -250,6 +253,11 @@ impl Config {
                 if is_sqlite_url(&database_url) { 30 } else { 0 },
             )?),
             theirstack: theirstack_from(&var)?,
+            market_cache_ttl: Duration::from_secs(parse_var(
+                &var,
+                "CAREERHUB_MARKET_CACHE_SECONDS",
+                60,
+            )?),
             market_sync_interval: match parse_var(&var, "CAREERHUB_MARKET_SYNC_MINUTES", 6 * 60u64)?
             {
                 0 => None,
@@ -284,6 +292,7 @@ impl Config {
             account_cache_ttl: Duration::from_secs(30),
             theirstack: None,
             market_sync_interval: None,
+            market_cache_ttl: Duration::ZERO,
         }
     }
 

@@ -5,6 +5,8 @@
 //! On PostgreSQL the reader and the writer are the same pool.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -35,6 +37,9 @@ const MIGRATION_LOCK_KEY: i64 = 0x6361_7265_6572_6875; // "careerhu"
 pub struct Db {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
+    /// Counts committed job-posting writes made through this handle, for in-process caches of
+    /// answers computed from the postings (`market::cache`).
+    postings_generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -45,7 +50,11 @@ impl Db {
             ensure_sqlite_parent_dir(url)?;
             let reader = connect_sqlite(url, config.db_max_connections).await?;
             let writer = connect_sqlite(url, 1).await?;
-            Ok(Db { reader, writer })
+            Ok(Db {
+                reader,
+                writer,
+                postings_generation: Arc::default(),
+            })
         } else {
             let mut options = ConnectOptions::new(url);
             options
@@ -62,8 +71,19 @@ impl Db {
             Ok(Db {
                 reader: pool.clone(),
                 writer: pool,
+                postings_generation: Arc::default(),
             })
         }
+    }
+
+    /// Call after committing job-posting writes: cached market answers are stale from now on.
+    pub fn postings_changed(&self) {
+        self.postings_generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// How many times job postings were written through this handle.
+    pub fn postings_generation(&self) -> u64 {
+        self.postings_generation.load(Ordering::Acquire)
     }
 
     /// For queries that only read.

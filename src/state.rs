@@ -11,6 +11,8 @@ use crate::clock::AppClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::metrics::Metrics;
+use crate::market::analytics::{SkillTally, Trending};
+use crate::market::cache::Cached;
 use crate::market::theirstack::TheirStack;
 use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
@@ -34,6 +36,15 @@ pub struct Inner {
     pub clock: AppClock,
     /// The jobs-data provider, when configured.
     pub theirstack: Option<TheirStack>,
+    pub market: MarketCaches,
+}
+
+/// Market answers shared between requests (see `market::cache`).
+pub struct MarketCaches {
+    /// By (days, skills_limit, locations_limit).
+    pub trending: Cached<(i64, usize, usize), Trending>,
+    /// By (role key, days).
+    pub role_skills: Cached<(String, i64), SkillTally>,
 }
 
 impl AppState {
@@ -49,6 +60,10 @@ impl AppState {
             profile_writer: ProfileWriter::start(db.writer().clone()),
             metrics: Metrics::default(),
             clock,
+            market: MarketCaches {
+                trending: Cached::new(config.market_cache_ttl),
+                role_skills: Cached::new(config.market_cache_ttl),
+            },
             theirstack: config
                 .theirstack
                 .clone()

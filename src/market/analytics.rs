@@ -10,29 +10,29 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::job_posting;
-use super::rollups::{self, Dimension, Summed, Tally};
+use super::rollups::{self, Dimension, Summed, Tally, TrendFields};
 use crate::accounts::user::StringList;
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct SkillCount {
     pub skill: String,
     pub count: u64,
     pub percentage: f64,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct LocationCount {
     pub location: String,
     pub count: u64,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TechnologyCount {
     pub technology: String,
     pub count: u64,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct SalaryTrend {
     pub location: String,
     pub avg_min: f64,
@@ -40,13 +40,13 @@ pub struct SalaryTrend {
     pub count: u64,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RemoteCount {
     pub remote: bool,
     pub count: u64,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Trending {
     pub top_skills: Vec<SkillCount>,
     pub top_locations: Vec<LocationCount>,
@@ -58,7 +58,7 @@ pub struct Trending {
     pub window_days: i64,
 }
 
-/// What trending reads of one posting.
+/// What trending reads of one posting, as stored.
 type TrendRow = (StringList, String, Option<i64>, Option<i64>, Option<bool>);
 
 /// `GET /market/trending` over the postings scraped within `days`: the window's whole days from
@@ -73,13 +73,8 @@ pub async fn trending(
     let since = now - Duration::days(days);
     let first_day = rollups::day_of(since);
     let mut counts = TrendCounts::default();
-    let (slugs, partial) =
-        rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)).await?;
-    for posting_slugs in &slugs {
-        counts.add_technologies(posting_slugs);
-    }
-    for summed in partial {
-        counts.add_summed(summed);
+    for posting in rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)).await? {
+        counts.add_posting(&posting);
     }
     let dimensions = [
         Dimension::Total,
@@ -103,8 +98,8 @@ pub async fn trending_recount(
     now: DateTime<Utc>,
 ) -> Result<Trending, DbErr> {
     let mut counts = TrendCounts::default();
-    for row in trend_rows(conn, now - Duration::days(days)).await? {
-        counts.add_posting(&row);
+    for (slugs, location, min, max, remote) in trend_rows(conn, now - Duration::days(days)).await? {
+        counts.add_posting(&(slugs.0, location, min, max, remote));
     }
     Ok(counts.finish(days, skills_limit, locations_limit, now))
 }
@@ -142,9 +137,9 @@ struct TrendCounts {
 }
 
 impl TrendCounts {
-    fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendRow) {
+    fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendFields) {
         self.total += 1;
-        self.add_technologies(&slugs.0);
+        self.add_technologies(slugs);
         let entry = self.locations.entry(location.clone()).or_default();
         entry.postings += 1;
         if let (Some(min), Some(max)) = (min, max) {
@@ -273,14 +268,14 @@ fn percentage(count: u64, total: u64) -> f64 {
     }
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RequiredSkill {
     pub skill: String,
     pub required_percentage: f64,
     pub user_has: bool,
 }
 
-#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct GapAnalysis {
     pub role: String,
     pub total_postings_analyzed: u64,
@@ -299,7 +294,7 @@ pub enum NoGapData {
 }
 
 /// How many of a role's postings name each skill.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SkillTally {
     pub postings: u64,
     pub skills: HashMap<String, u64>,

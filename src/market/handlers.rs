@@ -82,14 +82,19 @@ pub async fn get_trending(
     let days = int_param(&params, "days", 30, 1, 365)?;
     let skills_limit = int_param(&params, "skills_limit", 15, 1, 50)? as usize;
     let locations_limit = int_param(&params, "locations_limit", 10, 1, 30)? as usize;
-    let trending = analytics::trending(
+    let key = (days, skills_limit, locations_limit);
+    let compute = analytics::trending(
         state.db.reader(),
         days,
         skills_limit,
         locations_limit,
         db::now(),
-    )
-    .await?;
+    );
+    let trending = state
+        .market
+        .trending
+        .get_or_compute(key, state.db.postings_generation(), compute)
+        .await?;
     Ok((
         [(header::CACHE_CONTROL, "no-cache, no-store, must-revalidate")],
         Json(trending),
@@ -136,7 +141,13 @@ pub async fn get_gap_analysis(
         )));
     }
     let now = db::now();
-    let tally = analytics::role_skills(state.db.reader(), &role, days, now).await?;
+    let key = (role.trim().to_lowercase(), days);
+    let compute = analytics::role_skills(state.db.reader(), &role, days, now);
+    let tally = state
+        .market
+        .role_skills
+        .get_or_compute(key, state.db.postings_generation(), compute)
+        .await?;
     match analytics::gap_analysis(&role, &tally, &account.skills, threshold) {
         Ok(analysis) => Ok(Json(analysis)),
         Err(reason) => {

@@ -180,6 +180,7 @@ async fn write_chunk(
     .await;
     match written {
         Ok(outcomes) => {
+            db.postings_changed();
             for (line, outcome) in lines.into_iter().zip(outcomes) {
                 record(report, line, outcome);
             }
@@ -196,11 +197,14 @@ async fn write_chunk(
         })
         .await;
         match written {
-            Ok(mut outcomes) => record(
-                report,
-                line,
-                outcomes.pop().unwrap_or(Err("not stored".into())),
-            ),
+            Ok(mut outcomes) => {
+                db.postings_changed();
+                record(
+                    report,
+                    line,
+                    outcomes.pop().unwrap_or(Err("not stored".into())),
+                );
+            }
             Err(err) if db::is_connection_error(&err) => return Err(err.into()),
             Err(err) => report
                 .rejected

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod analytics;
+pub mod cache;
 pub mod handlers;
 pub mod import;
 pub mod job_posting;

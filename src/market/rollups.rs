@@ -284,58 +284,37 @@ pub async fn summed_after(
         .await
 }
 
-/// The postings scraped in `[from, until)` (a window's partial first day), counted by the
-/// database so only a handful of rows come back: every posting's raw technology slugs as one
-/// JSON array (normalized in Rust, exactly as the rollups were), and the postings (`total`), by
-/// location with salary sums, and by remote answer, as `Summed` rows.
+/// What trending reads of one posting: raw technology slugs, location, salary range, remote.
+pub type TrendFields = (Vec<String>, String, Option<i64>, Option<i64>, Option<bool>);
+
+/// The trending fields of the postings scraped in `[from, until)` (a window's partial first
+/// day), fetched as one JSON document: one row back instead of one per posting (SQLite hands
+/// every row across threads, which at thousands of rows cost more than the query).
 pub async fn partial_day(
     conn: &impl ConnectionTrait,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<(Vec<Vec<String>>, Vec<Summed>), DbErr> {
+) -> Result<Vec<TrendFields>, DbErr> {
     let backend = conn.get_database_backend();
-    let range = format!(
+    let row = match backend {
+        DbBackend::Postgres => {
+            "jsonb_build_array(technology_slugs, location, min_annual_salary_usd, \
+             max_annual_salary_usd, remote)"
+        }
+        // Concatenated rather than built with json_array(): the slugs are stored JSON already.
+        _ => {
+            "'[' || technology_slugs || ',' || json_quote(location) || ',' || \
+             COALESCE(min_annual_salary_usd, 'null') || ',' || \
+             COALESCE(max_annual_salary_usd, 'null') || ',' || \
+             CASE WHEN remote IS NULL THEN 'null' WHEN remote THEN 'true' ELSE 'false' END || ']'"
+        }
+    };
+    let condition = format!(
         "scraped_at >= {} AND scraped_at < {}",
         placeholder(backend, 1),
         placeholder(backend, 2)
     );
-    let slugs = json_arrays_of(
-        conn,
-        "technology_slugs",
-        &range,
-        vec![from.into(), until.into()],
-    )
-    .await?;
-    let both = "min_annual_salary_usd IS NOT NULL AND max_annual_salary_usd IS NOT NULL";
-    let sql = format!(
-        "SELECT 'location' AS dimension, location AS key, CAST(COUNT(*) AS BIGINT) AS postings, \
-         CAST(COUNT(CASE WHEN {both} THEN 1 END) AS BIGINT) AS salary_count, \
-         CAST(COALESCE(SUM(CASE WHEN {both} THEN min_annual_salary_usd END), 0) AS BIGINT) AS salary_min_sum, \
-         CAST(COALESCE(SUM(CASE WHEN {both} THEN max_annual_salary_usd END), 0) AS BIGINT) AS salary_max_sum \
-         FROM job_postings WHERE {range} GROUP BY location \
-         UNION ALL \
-         SELECT 'remote', CASE WHEN remote THEN 'true' ELSE 'false' END, CAST(COUNT(*) AS BIGINT), \
-         CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT) \
-         FROM job_postings WHERE {range} AND remote IS NOT NULL GROUP BY remote \
-         UNION ALL \
-         SELECT 'total', '', CAST(COUNT(*) AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), \
-         CAST(0 AS BIGINT) FROM job_postings WHERE {range}"
-    );
-    let summed = Summed::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        if backend == DbBackend::Postgres {
-            vec![from.into(), until.into()]
-        } else {
-            [from, until, from, until, from, until]
-                .into_iter()
-                .map(Into::into)
-                .collect()
-        },
-    ))
-    .all(conn)
-    .await?;
-    Ok((slugs, summed))
+    json_rows(conn, row, &condition, vec![from.into(), until.into()]).await
 }
 
 /// The `skills` of the postings searched for `role_key` and scraped in `[from, until)`.
@@ -353,31 +332,30 @@ pub async fn partial_day_role_skills(
         placeholder(backend, 3)
     );
     let values = vec![role_key.into(), from.into(), until.into()];
-    json_arrays_of(conn, "skills", &condition, values).await
+    json_rows(conn, "skills", &condition, values).await
 }
 
-/// A JSON-array column of the matching postings, fetched as one JSON array of arrays: one row
-/// back instead of one per posting (SQLite hands every row across threads).
-async fn json_arrays_of(
+/// `row` (a JSON expression) of every matching posting, fetched as one JSON array.
+async fn json_rows<T: serde::de::DeserializeOwned>(
     conn: &impl ConnectionTrait,
-    column: &str,
+    row: &str,
     condition: &str,
     values: Vec<Value>,
-) -> Result<Vec<Vec<String>>, DbErr> {
+) -> Result<Vec<T>, DbErr> {
     let backend = conn.get_database_backend();
     let aggregate = match backend {
-        DbBackend::Postgres => format!("COALESCE(jsonb_agg({column}), '[]'::jsonb)::text"),
-        _ => format!("'[' || COALESCE(group_concat({column}, ','), '') || ']'"),
+        DbBackend::Postgres => format!("COALESCE(jsonb_agg({row}), '[]'::jsonb)::text"),
+        _ => format!("'[' || COALESCE(group_concat({row}, ','), '') || ']'"),
     };
-    let sql = format!("SELECT {aggregate} AS arrays FROM job_postings WHERE {condition}");
-    let row = conn
+    let sql = format!("SELECT {aggregate} AS rows FROM job_postings WHERE {condition}");
+    let Some(found) = conn
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    let Some(row) = row else {
+        .await?
+    else {
         return Ok(Vec::new());
     };
-    let text: String = row.try_get("", "arrays")?;
-    serde_json::from_str(&text).map_err(|err| DbErr::Custom(format!("stored JSON arrays: {err}")))
+    let text: String = found.try_get("", "rows")?;
+    serde_json::from_str(&text).map_err(|err| DbErr::Custom(format!("stored JSON: {err}")))
 }
 
 /// Recounts every rollup from the postings (for a database filled before the rollups existed,

@@ -107,6 +107,7 @@ async fn store_page(
         Ok::<_, DbErr>(outcomes)
     })
     .await?;
+    db.postings_changed();
     for outcome in outcomes {
         match outcome {
             Ok(Upserted::Inserted(_)) => report.inserted += 1,

@@ -975,3 +975,34 @@ async fn only_staff_import_and_an_upload_without_a_file_is_a_400() {
         0
     );
 }
+
+#[tokio::test]
+async fn cached_trending_is_replaced_as_soon_as_postings_are_stored() {
+    let app = TestApp::with_config(|config| {
+        config.market_cache_ttl = std::time::Duration::from_secs(60);
+    })
+    .await;
+    seed_market(&app).await;
+    let first = app.get("/market/trending", None).await;
+    assert_eq!(first.json["total_jobs_analyzed"], 4);
+    // A posting stored behind the cache's back (no import, no sync) is not seen yet.
+    store(&app, posting(50, &["go"]), at(0)).await;
+    let cached = app.get("/market/trending", None).await;
+    assert_eq!(cached.json, first.json);
+    // An import in this process replaces the cached answer.
+    let staff = staff_token(&app, true).await;
+    let line = r#"{"title": "Go Developer", "company": "Gophers", "url": "https://jobs.example.com/go", "technology_slugs": ["go"]}"#;
+    let (content_type, body) = multipart_file("jobs.jsonl", line);
+    upload(
+        &app,
+        "/api/admin/job-postings/import/",
+        &staff,
+        &content_type,
+        body,
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let fresh = app.get("/market/trending", None).await;
+    assert_eq!(fresh.json["total_jobs_analyzed"], 6);
+    assert_ne!(fresh.json["generated_at"], first.json["generated_at"]);
+}
