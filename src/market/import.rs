@@ -12,7 +12,7 @@ use super::postings::{self, PostingInput, Upserted, ValidPosting};
 use crate::db::{self, Db};
 
 /// Rows per transaction.
-const CHUNK: usize = 2_000;
+const CHUNK: usize = 5_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -227,3 +227,62 @@ fn serve_logs_each_request_and_exits_cleanly_on_sigterm() {
                 .contains(&std::fs::read_to_string(dir.path().join("data/jwt_secret")).unwrap())
     );
 }
+
+#[test]
+fn rebuild_market_rollups_counts_every_stored_posting() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.csv");
+    std::fs::write(
+        &file,
+        "title,company,url,technology_slugs\nDev,Acme,https://x.example/1,rust|go\nOps,Acme,https://x.example/2,k8s\n",
+    )
+    .unwrap();
+    let imported = careerhub(dir.path(), &["import-jobs", file.to_str().unwrap()], &[]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let output = careerhub(dir.path(), &["rebuild-market-rollups"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "market rollups rebuilt from 2 postings\n");
+}
+
+#[test]
+fn worker_runs_alone_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
+        .args(["worker", "--concurrency", "3"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("CAREERHUB_DATA_DIR", dir.path().join("data"))
+        .env("CAREERHUB_LOG_FORMAT", "json")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It has migrated (and so started) once the database has the jobs table.
+    let db = dir.path().join("data/careerhub.db");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !(db.exists() && std::fs::metadata(&db).unwrap().len() > 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let logs = stderr(&output);
+    let messages: Vec<String> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|line| line["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        messages.contains(&"worker started".to_owned())
+            && messages.contains(&"worker stopped".to_owned()),
+        "{logs}"
+    );
+}
