@@ -72,17 +72,22 @@ pub async fn trending(
 ) -> Result<Trending, DbErr> {
     let since = now - Duration::days(days);
     let first_day = rollups::day_of(since);
-    let mut counts = TrendCounts::default();
-    for posting in rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)).await? {
-        counts.add_posting(&posting);
-    }
     let dimensions = [
         Dimension::Total,
         Dimension::Technology,
         Dimension::Location,
         Dimension::Remote,
     ];
-    for summed in rollups::summed_after(conn, &dimensions, "", first_day).await? {
+    // Two independent reads: on a pool they run on two connections at once.
+    let (partial, summed) = futures::try_join!(
+        rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)),
+        rollups::summed_after(conn, &dimensions, "", first_day),
+    )?;
+    let mut counts = TrendCounts::default();
+    for posting in &partial {
+        counts.add_posting(posting);
+    }
+    for summed in summed {
         counts.add_summed(summed);
     }
     Ok(counts.finish(days, skills_limit, locations_limit, now))
