@@ -161,13 +161,7 @@ impl TrendCounts {
 
     /// One posting's technologies, each counted once.
     fn add_technologies(&mut self, slugs: &[String]) {
-        let mut seen: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(slugs.len());
-        for key in slugs.iter().filter_map(|s| rollups::technology_key(s)) {
-            if !seen.contains(&key) {
-                seen.push(key);
-            }
-        }
-        for key in seen {
+        for key in rollups::technology_keys(slugs) {
             *self.technologies.entry(key.into_owned()).or_default() += 1;
         }
     }

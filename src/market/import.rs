@@ -332,7 +332,7 @@ fn whole_number(value: Option<&Value>) -> Option<i64> {
 }
 
 /// `2025-10-20` or an RFC 3339 timestamp.
-fn parse_date_time(raw: &str) -> Option<DateTime<Utc>> {
+pub(super) fn parse_date_time(raw: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw)
         .map(|dt| dt.with_timezone(&Utc))
         .ok()

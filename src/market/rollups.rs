@@ -90,17 +90,21 @@ pub fn start_of_day(day: i32) -> DateTime<Utc> {
     DateTime::from_timestamp(i64::from(day) * 86_400, 0).unwrap_or_default()
 }
 
-/// A technology slug as trending counts it (trimmed, lowercase), or `None` when blank;
-/// borrowed when the slug is already in that form, as most are.
-pub fn technology_key(slug: &str) -> Option<Cow<'_, str>> {
-    let slug = slug.trim();
-    if slug.is_empty() {
-        None
-    } else if slug.chars().any(char::is_uppercase) {
-        Some(Cow::Owned(slug.to_lowercase()))
-    } else {
-        Some(Cow::Borrowed(slug))
+/// A posting's technology slugs as trending counts them: trimmed, lowercase, blanks dropped,
+/// each once; borrowed where a slug is already in that form, as most are.
+pub fn technology_keys(slugs: &[String]) -> Vec<Cow<'_, str>> {
+    let mut keys: Vec<Cow<'_, str>> = Vec::with_capacity(slugs.len());
+    for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let key = if slug.chars().any(char::is_uppercase) {
+            Cow::Owned(slug.to_lowercase())
+        } else {
+            Cow::Borrowed(slug)
+        };
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
     }
+    keys
 }
 
 /// Pending changes to the rollups, summed by key before they are written.
@@ -116,18 +120,7 @@ impl<'a> Deltas<'a> {
             ..Tally::default()
         };
         self.bump(day, Dimension::Total, "", "", one, sign);
-        let mut technologies: Vec<Cow<'a, str>> = Vec::new();
-        for key in posting
-            .technology_slugs
-            .0
-            .iter()
-            .filter_map(|s| technology_key(s))
-        {
-            if !technologies.contains(&key) {
-                technologies.push(key);
-            }
-        }
-        for key in technologies {
+        for key in technology_keys(&posting.technology_slugs.0) {
             self.bump(day, Dimension::Technology, "", key, one, sign);
         }
         let salary = match (posting.min_annual_salary_usd, posting.max_annual_salary_usd) {

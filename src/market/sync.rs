@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Statement};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::import::from_theirstack;
+use super::import::{from_theirstack, parse_date_time};
 use super::postings::{self, Upserted};
 use super::theirstack::{JobSearch, TheirStack, TheirStackError};
 use crate::accounts::user::{self, StringList};
@@ -80,7 +80,8 @@ async fn store_page(
     let newest = jobs
         .iter()
         .filter_map(|job| job.get("discovered_at").and_then(Value::as_str))
-        .filter_map(crate::dates::parse_timestamp)
+        // Parsed as the posting's `scraped_at` is, so the cursor is what was stored.
+        .filter_map(parse_date_time)
         .max();
     let mut valid = Vec::with_capacity(jobs.len());
     for job in &jobs {
