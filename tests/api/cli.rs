@@ -152,6 +152,31 @@ fn import_jobs_reads_a_file_and_reports_each_rejected_line() {
     );
 }
 
+/// Starts a long-running command in a fresh data dir, logging JSON lines to a captured stderr.
+fn spawn_logging_json(data_dir: &std::path::Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_careerhub"))
+        .args(args)
+        .current_dir(data_dir)
+        .env_clear()
+        .env("CAREERHUB_DATA_DIR", data_dir.join("data"))
+        .env("CAREERHUB_LOG_FORMAT", "json")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Sends SIGTERM, waits, and asserts a clean exit; what the process wrote.
+fn stop_with_sigterm(child: std::process::Child) -> Output {
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output
+}
+
 /// A plain HTTP/1.1 GET over a blocking socket; the whole response as text.
 fn http_get(addr: &str, path: &str) -> std::io::Result<String> {
     use std::io::{Read, Write};
@@ -174,15 +199,7 @@ fn serve_logs_each_request_and_exits_cleanly_on_sigterm() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
-        .args(["serve", "--addr", &addr])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("CAREERHUB_DATA_DIR", dir.path().join("data"))
-        .env("CAREERHUB_LOG_FORMAT", "json")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_logging_json(dir.path(), &["serve", "--addr", &addr]);
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let ready = loop {
@@ -201,13 +218,7 @@ fn serve_logs_each_request_and_exits_cleanly_on_sigterm() {
             .starts_with("HTTP/1.1 200")
     );
 
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = stop_with_sigterm(child);
 
     let logs = stderr(&output);
     let request_lines: Vec<Value> = logs
@@ -247,15 +258,7 @@ fn rebuild_market_rollups_counts_every_stored_posting() {
 #[test]
 fn worker_runs_alone_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_careerhub"))
-        .args(["worker", "--concurrency", "3"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("CAREERHUB_DATA_DIR", dir.path().join("data"))
-        .env("CAREERHUB_LOG_FORMAT", "json")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_logging_json(dir.path(), &["worker", "--concurrency", "3"]);
     // It has migrated (and so started) once the database has the jobs table.
     let db = dir.path().join("data/careerhub.db");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -267,13 +270,7 @@ fn worker_runs_alone_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = stop_with_sigterm(child);
     let logs = stderr(&output);
     let messages: Vec<String> = logs
         .lines()
