@@ -3,7 +3,10 @@
 //! Every setting has an embedded default so `careerhub` runs with no configuration at all. Secrets
 //! (the JWT key, the database password) are wrapped so they never reach `Debug` output or logs.
 
+use crate::ai::{self, AiConfig};
+use crate::fetch::FetchConfig;
 use crate::market::theirstack::TheirStackConfig;
+use crate::storage::StorageConfig;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -92,6 +95,27 @@ pub struct Config {
     pub market_sync_interval: Option<Duration>,
     /// How long trending and a role's skill counts may be served from memory; zero disables it.
     pub market_cache_ttl: Duration,
+    /// Where uploaded files live (`STORAGE_URL`; a directory under the data dir by default).
+    pub storage: StorageConfig,
+    /// The prefix of file links when a CDN fronts the storage (`STORAGE_PUBLIC_URL`).
+    pub media_base_url: Option<String>,
+    /// Bounds on fetching user-given URLs (job pages).
+    pub fetch: FetchConfig,
+    /// The AI provider, when `AI_API_KEY` or `AI_BASE_URL` is set.
+    pub ai: Option<AiConfig>,
+    /// Which engine runs ATS analyses.
+    pub ats_engine: AtsEngine,
+    /// `AI_FALLBACK=local`: a failed LLM analysis is answered by the local engine instead.
+    pub ai_fallback_local: bool,
+}
+
+/// The ATS analysis engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtsEngine {
+    /// Deterministic scoring through the skills taxonomy.
+    Local,
+    /// The configured AI provider.
+    Llm,
 }
 
 impl fmt::Debug for Config {
@@ -122,6 +146,12 @@ impl fmt::Debug for Config {
             )
             .field("market_sync_interval", &self.market_sync_interval)
             .field("market_cache_ttl", &self.market_cache_ttl)
+            .field("storage", &self.storage)
+            .field("media_base_url", &self.media_base_url)
+            .field("fetch", &self.fetch)
+            .field("ai", &self.ai)
+            .field("ats_engine", &self.ats_engine)
+            .field("ai_fallback_local", &self.ai_fallback_local)
             .finish()
     }
 }
@@ -170,6 +200,24 @@ fn theirstack_from(
         max_rate_limit_sleep: Duration::from_secs(120),
     }))
 }
+/// The AI provider's settings, when a key or an endpoint is set.
+fn ai_from(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<AiConfig>> {
+    let api_key = var("AI_API_KEY");
+    let base_url = var("AI_BASE_URL");
+    if api_key.is_none() && base_url.is_none() {
+        return Ok(None);
+    }
+    let base_url = base_url.unwrap_or_else(|| ai::DEFAULT_BASE_URL.into());
+    url::Url::parse(&base_url).with_context(|| format!("AI_BASE_URL is not a URL: {base_url}"))?;
+    Ok(Some(AiConfig {
+        base_url,
+        api_key: api_key.map(Secret::new),
+        model: var("AI_MODEL").unwrap_or_else(|| ai::DEFAULT_MODEL.into()),
+        timeout: Duration::from_secs(parse_var(var, "AI_TIMEOUT_SECONDS", 60)?),
+        retries: parse_var(var, "AI_RETRIES", 2)?,
+    }))
+}
+
 pub const JWT_SECRET_VAR: &str = "CAREERHUB_JWT_SECRET";
 const JWT_SECRET_FILE: &str = "jwt_secret";
 const MIN_SECRET_LEN: usize = 32;
@@ -219,7 +267,43 @@ impl Config {
         url::Url::parse(&public_base_url)
             .with_context(|| format!("CAREERHUB_PUBLIC_URL is not a URL: {public_base_url}"))?;
 
+        let storage = match var("STORAGE_URL") {
+            Some(raw) => StorageConfig::parse(
+                &raw,
+                var("STORAGE_ACCESS_KEY_ID"),
+                var("STORAGE_SECRET_ACCESS_KEY"),
+            )?,
+            None => StorageConfig::Local {
+                root: data_dir.join("media"),
+            },
+        };
+        let ai = ai_from(&var)?;
+        let ats_engine = match var("ATS_ENGINE").as_deref() {
+            None if ai.is_some() => AtsEngine::Llm,
+            None | Some("local") => AtsEngine::Local,
+            Some("llm") if ai.is_some() => AtsEngine::Llm,
+            Some("llm") => bail!("ATS_ENGINE=llm needs an AI provider: set AI_API_KEY (and AI_BASE_URL)"),
+            Some(other) => bail!("ATS_ENGINE must be local or llm, not {other:?}"),
+        };
+        let ai_fallback_local = match var("AI_FALLBACK").as_deref() {
+            None | Some("none") => false,
+            Some("local") => true,
+            Some(other) => bail!("AI_FALLBACK must be local or none, not {other:?}"),
+        };
+        let fetch = FetchConfig {
+            allow_loopback: parse_var(&var, "CAREERHUB_FETCH_ALLOW_LOOPBACK", false)?,
+            max_bytes: parse_var(&var, "CAREERHUB_FETCH_MAX_BYTES", FetchConfig::default().max_bytes)?,
+            timeout: Duration::from_secs(parse_var(&var, "CAREERHUB_FETCH_TIMEOUT_SECONDS", 15)?),
+            ..FetchConfig::default()
+        };
+
         Ok(Config {
+            storage,
+            media_base_url: var("STORAGE_PUBLIC_URL"),
+            fetch,
+            ai,
+            ats_engine,
+            ai_fallback_local,
             environment,
             addr,
             data_dir,
@@ -293,6 +377,19 @@ impl Config {
             theirstack: None,
             market_sync_interval: None,
             market_cache_ttl: Duration::ZERO,
+            storage: StorageConfig::Local {
+                root: data_dir.join("media"),
+            },
+            media_base_url: None,
+            fetch: FetchConfig {
+                allow_loopback: true,
+                max_bytes: 1024 * 1024,
+                timeout: Duration::from_secs(2),
+                max_redirects: 5,
+            },
+            ai: None,
+            ats_engine: AtsEngine::Local,
+            ai_fallback_local: false,
         }
     }
 

@@ -3,6 +3,8 @@
 
 /// User accounts, passwords, tokens and every product's login, register and "me" routes.
 pub mod accounts;
+/// The AI provider: an OpenAI-compatible chat-completions client.
+pub mod ai;
 /// The router with every middleware around it: what `serve` runs and what tests drive.
 pub mod app;
 /// Per-user in-process caches of hot views, invalidated by every write in this process.
@@ -19,6 +21,8 @@ pub mod dates;
 pub mod db;
 /// `ApiError` and the exact DRF/FastAPI error bodies of CONTRACTS.md.
 pub mod error;
+/// Fetching user-given URLs safely: public addresses only, bounded in size and time.
+pub mod fetch;
 /// Request extractors: JSON bodies, authentication, paths, queries, client address.
 pub mod extract;
 /// Health, readiness and Prometheus metrics routes.
@@ -29,6 +33,8 @@ pub mod http;
 pub mod industries;
 /// Career Navigator's market data: job postings, trends and skill gaps.
 pub mod market;
+/// Resumes: uploaded files with their text, and Grooya's JSON resumes.
+pub mod resumes;
 /// The schema, as sea-orm-migration migrations shared by both engines.
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
@@ -45,8 +51,12 @@ pub mod routes;
 pub mod server;
 /// The skills taxonomy: canonical skills, aliases, categories, matching and search.
 pub mod skills;
+/// Stored files on a local directory or an S3-compatible bucket.
+pub mod storage;
 /// Shared application state handed to every handler.
 pub mod state;
+/// JobTracker: job applications, page extraction and ATS analysis.
+pub mod tracker;
 /// Field validation in DRF's shape, shared by every feature's forms.
 pub mod validate;
 

@@ -17,8 +17,11 @@ use crate::market::handlers as market;
 use crate::market::search;
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::profiles::{industry, public, skills, work_history};
+use crate::resumes;
+use crate::tracker::analysis::handlers as analysis;
+use crate::tracker::applications;
 use crate::state::AppState;
-use crate::{health, http};
+use crate::{health, http, storage};
 
 /// Every documented route, with the OpenAPI description of each.
 pub fn api() -> OpenApiRouter<AppState> {
@@ -77,6 +80,26 @@ pub fn api() -> OpenApiRouter<AppState> {
             let limit = DefaultBodyLimit::max(market_admin::MAX_IMPORT_BYTES);
             (schemas, paths, route.layer(limit))
         })
+        // JobTracker (`/api/jobs/create` and `/list` are fixed segments: they win over `{id}`)
+        .routes(routes!(applications::create_application))
+        .routes(routes!(applications::list_applications))
+        .routes(routes!(
+            applications::get_application,
+            applications::delete_application
+        ))
+        .routes(routes!(
+            applications::patch_application,
+            applications::put_application
+        ))
+        .routes({
+            let (schemas, paths, route) = routes!(resumes::upload_resume);
+            let limit = DefaultBodyLimit::max(resumes::MAX_UPLOAD_BODY_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes(routes!(resumes::list_resumes))
+        .routes(routes!(analysis::start_analysis))
+        .routes(routes!(analysis::get_analysis))
+        .routes(routes!(analysis::stream_analysis))
         // Grooya
         .routes(routes!(grooya::register))
         .routes(routes!(grooya::login))
@@ -92,6 +115,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (router, doc) = api().split_for_parts();
     router
+        .route("/media/{*key}", axum::routing::get(storage::serve_media))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", with_contract_paths(doc)))
         .fallback(http::not_found)
         .method_not_allowed_fallback(http::method_not_allowed)

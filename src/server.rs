@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = Db::connect(&config).await?;
     db.migrate().await?;
-    Ok(AppState::new(config, db))
+    AppState::new(config, db)
 }
 
 /// Jobs run at once by the worker inside `careerhub serve`.

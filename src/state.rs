@@ -5,6 +5,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::accounts::tokens::TokenKeys;
+use crate::ai::ChatClient;
+use crate::fetch::PageFetcher;
+use crate::storage::Storage;
 use crate::accounts::user::Account;
 use crate::cache::UserCache;
 use crate::clock::AppClock;
@@ -37,6 +40,12 @@ pub struct Inner {
     /// The jobs-data provider, when configured.
     pub theirstack: Option<TheirStack>,
     pub market: MarketCaches,
+    /// Uploaded files.
+    pub storage: Storage,
+    /// The client for user-given URLs (job pages), guarded against internal addresses.
+    pub fetcher: PageFetcher,
+    /// The AI provider, when configured.
+    pub ai: Option<ChatClient>,
 }
 
 /// Market answers shared between requests (see `market::cache`).
@@ -50,9 +59,20 @@ pub struct MarketCaches {
 impl AppState {
     /// Assembles the state from a configuration and an open (migrated) database; starts the
     /// background writers, so call it inside the runtime.
-    pub fn new(config: Config, db: Db) -> AppState {
+    pub fn new(config: Config, db: Db) -> anyhow::Result<AppState> {
         let clock = AppClock::default();
-        AppState(Arc::new(Inner {
+        let storage = Storage::open(
+            &config.storage,
+            &config.public_base_url,
+            config.media_base_url.as_deref(),
+            &config.jwt_secret,
+        )?;
+        let fetcher = PageFetcher::new(config.fetch.clone())?;
+        let ai = config.ai.clone().map(ChatClient::new).transpose()?;
+        Ok(AppState(Arc::new(Inner {
+            storage,
+            fetcher,
+            ai,
             tokens: TokenKeys::from_config(&config),
             auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
             accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
@@ -70,7 +90,7 @@ impl AppState {
                 .map(|c| TheirStack::new(c).expect("an HTTP client with the default TLS settings")),
             db,
             config,
-        }))
+        })))
     }
 }
 

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::import::{self, Format, ImportDefaults, ImportReport};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ActiveUser, Json};
+use crate::extract::{ActiveUser, Json, multipart_error};
 use crate::state::AppState;
 
 /// Largest file the route takes; bigger imports belong to `careerhub import-jobs`.
@@ -139,12 +139,4 @@ async fn uploaded_file(request: Request, state: &AppState) -> ApiResult<(String,
             _ => ApiError::BadRequest(err.body_text()),
         })?;
     Ok((name.to_owned(), content))
-}
-
-fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
-    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge
-    } else {
-        ApiError::BadRequest(format!("The upload could not be read: {}", err.body_text()))
-    }
 }

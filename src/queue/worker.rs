@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use super::job;
 use crate::market::sync as market_sync;
+use crate::tracker::{analysis, extraction};
 use crate::state::AppState;
 
 /// How long a claim lasts without renewal; a dead worker's job runs again after it.
@@ -23,6 +24,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub mod kinds {
     pub const MARKET_SYNC_ROLE: &str = "market.sync_role";
     pub const MARKET_SYNC_ALL: &str = "market.sync_all";
+    pub const TRACKER_EXTRACT: &str = "tracker.extract_job";
+    pub const TRACKER_ANALYZE: &str = "tracker.analyze";
 }
 
 /// Why a run failed; a permanent failure is not retried.
@@ -59,6 +62,8 @@ async fn perform(state: AppState, kind: String, payload: Value) -> Result<(), Jo
     match kind.as_str() {
         kinds::MARKET_SYNC_ROLE => market_sync::sync_role_job(&state, &payload).await,
         kinds::MARKET_SYNC_ALL => market_sync::sync_all_job(&state).await,
+        kinds::TRACKER_EXTRACT => extraction::run_extraction_job(&state, &payload).await,
+        kinds::TRACKER_ANALYZE => analysis::run::run_analysis_job(&state, &payload).await,
         other => Err(JobError::permanent(format!("unknown job kind {other:?}"))),
     }
 }

@@ -151,6 +151,11 @@ impl Taxonomy {
         self.skills.is_empty()
     }
 
+    /// Every skill in data-file order (a skill's index here is `id - 1`), for building scanners.
+    pub fn skills(&self) -> &[Skill] {
+        &self.skills
+    }
+
     /// The skill a name or alias stands for, however it is cased, spaced or punctuated.
     pub fn lookup(&self, raw: &str) -> Option<&Skill> {
         self.by_key.get(&key(raw)).map(|&index| &self.skills[index])

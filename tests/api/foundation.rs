@@ -261,6 +261,16 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         "/skills/gap-analysis",
         "/api/job-postings/",
         "/api/admin/job-postings/import/",
+        // JobTracker
+        "/api/jobs/create/",
+        "/api/jobs/list/",
+        "/api/jobs/{id}/",
+        "/api/jobs/{id}/update/",
+        "/api/resumes/upload/",
+        "/api/resumes/list/",
+        "/api/ai/analyze/{job_id}/",
+        "/api/ai/result/{job_id}/",
+        "/api/ai/result/{job_id}/stream/",
     ] {
         assert!(
             paths.contains(&expected),
@@ -269,7 +279,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     }
     assert_eq!(
         paths.len(),
-        34,
+        43,
         "a route was added without a test naming it: {paths:?}"
     );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());

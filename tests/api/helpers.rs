@@ -172,6 +172,68 @@ impl TestApp {
     pub fn access_token(&self, user_id: i64) -> String {
         self.state.tokens.issue_pair(user_id).unwrap().access
     }
+
+    /// Runs every due background job to its outcome, as the worker would; returns how many ran.
+    pub async fn run_pending_jobs(&self) -> usize {
+        let (_stop, mut stopping) = tokio::sync::watch::channel(false);
+        let mut ran = 0;
+        while careerhub::queue::worker::run_once(&self.state, "test-worker", &mut stopping)
+            .await
+            .expect("queue reachable")
+            .is_some()
+        {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// A multipart/form-data request: `(name, file name, bytes)` parts, file name `None` for a
+    /// plain field.
+    pub async fn multipart(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+        token: Option<&str>,
+    ) -> TestResponse {
+        const BOUNDARY: &str = "careerhub-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, file_name, bytes) in parts {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            match file_name {
+                Some(file) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            );
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.request(builder.body(Body::from(body)).unwrap()).await
+    }
+}
+
+/// Serves `router` on a free loopback port until the test ends; returns its base URL.
+pub async fn spawn_server(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
 }
 
 impl Drop for TestApp {

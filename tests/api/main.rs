@@ -1,10 +1,14 @@
 //! The integration tests: one binary, the real router, a fresh database per test.
 
 mod accounts;
+mod analysis;
 mod breneo;
 mod cli;
 mod foundation;
 mod helpers;
 mod market;
 mod queue;
+mod resumes;
+mod storage;
 mod theirstack;
+mod tracker;

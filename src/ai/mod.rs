@@ -1,0 +1,158 @@
+//! The AI provider: any OpenAI-compatible chat-completions endpoint (Groq, OpenAI, Gemini's
+//! OpenAI layer, Ollama), configured with `AI_BASE_URL`, `AI_API_KEY` and `AI_MODEL`. Requests
+//! have a time limit and are retried on rate limits, server errors and timeouts; the answer is
+//! asked for, and parsed, as one JSON object.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::config::Secret;
+
+/// Groq's endpoint and the model the original JobTracker used there.
+pub const DEFAULT_BASE_URL: &str = "https://api.groq.com/openai/v1";
+pub const DEFAULT_MODEL: &str = "llama-3.3-70b-versatile";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AiConfig {
+    /// Up to and including the version segment, e.g. `https://api.openai.com/v1`.
+    pub base_url: String,
+    /// `None` for keyless local servers (Ollama).
+    pub api_key: Option<Secret>,
+    pub model: String,
+    /// For one attempt.
+    pub timeout: Duration,
+    /// Attempts after the first on a retryable failure.
+    pub retries: u32,
+}
+
+/// Why the provider gave no usable answer; the text is what users see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AiError {
+    #[error("the AI provider did not answer in time")]
+    Timeout,
+    #[error("the AI provider is unavailable (HTTP {0})")]
+    Status(u16),
+    #[error("the AI provider could not be reached")]
+    Unreachable,
+    #[error("the AI provider returned an invalid response: {0}")]
+    InvalidResponse(String),
+}
+
+impl AiError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            AiError::Timeout | AiError::Unreachable => true,
+            AiError::Status(status) => *status == 429 || *status >= 500,
+            AiError::InvalidResponse(_) => false,
+        }
+    }
+}
+
+/// A chat-completions client.
+#[derive(Clone, Debug)]
+pub struct ChatClient {
+    http: reqwest::Client,
+    config: AiConfig,
+}
+
+impl ChatClient {
+    pub fn new(config: AiConfig) -> anyhow::Result<ChatClient> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(ChatClient { http, config })
+    }
+
+    pub fn model(&self) -> &str {
+        &self.config.model
+    }
+
+    /// Sends a system and a user message and returns the answer as a JSON object, retrying
+    /// what may succeed on a second try.
+    pub async fn complete_json(&self, system: &str, user: &str) -> Result<Value, AiError> {
+        let mut attempt = 0;
+        loop {
+            match self.complete_once(system, user).await {
+                Err(err) if err.is_retryable() && attempt < self.config.retries => {
+                    attempt += 1;
+                    let wait = Duration::from_millis(500 * 2u64.pow(attempt - 1));
+                    tracing::info!(error = %err, attempt, "AI provider call failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn complete_once(&self, system: &str, user: &str) -> Result<Value, AiError> {
+        let url = format!("{}/chat/completions", self.config.base_url.trim_end_matches('/'));
+        let body = json!({
+            "model": self.config.model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+            "temperature": 0.2,
+            "response_format": {"type": "json_object"},
+        });
+        let mut request = self.http.post(url).json(&body);
+        if let Some(key) = &self.config.api_key {
+            request = request.bearer_auth(key.expose());
+        }
+        let response = request.send().await.map_err(classify)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(AiError::Status(status.as_u16()));
+        }
+        let reply: Value = response
+            .json()
+            .await
+            .map_err(|err| if err.is_timeout() { AiError::Timeout } else {
+                AiError::InvalidResponse("the body is not JSON".into())
+            })?;
+        let content = reply
+            .pointer("/choices/0/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AiError::InvalidResponse("no message content".into()))?;
+        parse_json_object(content)
+    }
+}
+
+fn classify(err: reqwest::Error) -> AiError {
+    if err.is_timeout() {
+        AiError::Timeout
+    } else {
+        AiError::Unreachable
+    }
+}
+
+/// The JSON object in a model's message, tolerating a Markdown code fence around it.
+pub fn parse_json_object(content: &str) -> Result<Value, AiError> {
+    let trimmed = content.trim();
+    let unfenced = trimmed
+        .strip_prefix("```json")
+        .or_else(|| trimmed.strip_prefix("```"))
+        .and_then(|rest| rest.trim_end().strip_suffix("```"))
+        .unwrap_or(trimmed)
+        .trim();
+    match serde_json::from_str::<Value>(unfenced) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(_) => Err(AiError::InvalidResponse("the answer is not a JSON object".into())),
+        Err(_) => Err(AiError::InvalidResponse("the answer is not valid JSON".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fenced_and_bare_json_objects_parse() {
+        assert_eq!(parse_json_object("```json\n{\"a\": 1}\n```").unwrap(), json!({"a": 1}));
+        assert_eq!(parse_json_object(" {\"a\": 1} ").unwrap(), json!({"a": 1}));
+        assert!(parse_json_object("[1]").is_err());
+        assert!(parse_json_object("Sure! Here is").is_err());
+    }
+}

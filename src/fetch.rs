@@ -1,0 +1,312 @@
+//! Fetching pages from URLs that users give us (job postings), safely: only public addresses are
+//! reached (checked on the URL, after DNS resolution and on every redirect hop, since reqwest
+//! never resolves IP literals), proxies from the environment are ignored, and the body is capped
+//! in size and time.
+//!
+//! Loopback may be allowed by configuration (`CAREERHUB_FETCH_ALLOW_LOOPBACK`), which the tests
+//! use to serve pages from 127.0.0.1; private and metadata addresses never are.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use url::{Host, Url};
+
+/// How untrusted fetches are bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchConfig {
+    pub allow_loopback: bool,
+    pub max_bytes: usize,
+    pub timeout: Duration,
+    pub max_redirects: usize,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            allow_loopback: false,
+            max_bytes: 5 * 1024 * 1024,
+            timeout: Duration::from_secs(15),
+            max_redirects: 5,
+        }
+    }
+}
+
+/// Why a fetch gave no page; the text is shown to the user as the extraction's reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("the address is not a public web address")]
+    Blocked,
+    #[error("the page is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the page did not answer within {0} seconds")]
+    Timeout(u64),
+    #[error("the page answered HTTP {0}")]
+    Status(u16),
+    #[error("the page is not HTML ({0})")]
+    NotHtml(String),
+    #[error("the page could not be reached")]
+    Unreachable,
+}
+
+/// A fetched page.
+#[derive(Debug, Clone)]
+pub struct FetchedPage {
+    /// Where the last redirect led.
+    pub url: Url,
+    pub html: String,
+}
+
+/// Which addresses may be reached.
+#[derive(Clone, Copy, Debug)]
+struct AddressPolicy {
+    allow_loopback: bool,
+}
+
+impl AddressPolicy {
+    fn allows(self, ip: IpAddr) -> bool {
+        is_public(ip) || (self.allow_loopback && ip.is_loopback())
+    }
+
+    /// The URL's scheme and, for an IP-literal host, the address.
+    fn check_url(self, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::Blocked);
+        }
+        match url.host() {
+            Some(Host::Ipv4(ip)) if !self.allows(IpAddr::V4(ip)) => Err(FetchError::Blocked),
+            Some(Host::Ipv6(ip)) if !self.allows(IpAddr::V6(ip)) => Err(FetchError::Blocked),
+            Some(Host::Domain(name)) if is_local_name(name) && !self.allow_loopback => {
+                Err(FetchError::Blocked)
+            }
+            None => Err(FetchError::Blocked),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn is_local_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// The resolver reqwest uses: the system's, keeping only allowed addresses.
+struct GuardedResolver(AddressPolicy);
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let policy = self.0;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let resolved = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let allowed: Vec<SocketAddr> = resolved.filter(|a| policy.allows(a.ip())).collect();
+            if allowed.is_empty() {
+                return Err(Box::new(BlockedAddress) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("blocked: the name resolves to no public address")]
+struct BlockedAddress;
+
+/// An HTTP client for untrusted URLs.
+#[derive(Clone, Debug)]
+pub struct PageFetcher {
+    client: reqwest::Client,
+    config: FetchConfig,
+}
+
+impl PageFetcher {
+    pub fn new(config: FetchConfig) -> anyhow::Result<PageFetcher> {
+        let policy = AddressPolicy {
+            allow_loopback: config.allow_loopback,
+        };
+        let max_redirects = config.max_redirects;
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                attempt.error("too many redirects")
+            } else if policy.check_url(attempt.url()).is_err() {
+                attempt.error(BlockedAddress)
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver(policy)))
+            .no_proxy()
+            .redirect(redirects)
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(config.timeout)
+            .user_agent(concat!(
+                "Mozilla/5.0 (compatible; careerhub/",
+                env!("CARGO_PKG_VERSION"),
+                "; job-page reader)"
+            ))
+            .build()?;
+        Ok(PageFetcher { client, config })
+    }
+
+    /// Fetches an HTML page, or says why not.
+    pub async fn fetch_page(&self, raw_url: &str) -> Result<FetchedPage, FetchError> {
+        let url = Url::parse(raw_url).map_err(|_| FetchError::Blocked)?;
+        let policy = AddressPolicy {
+            allow_loopback: self.config.allow_loopback,
+        };
+        policy.check_url(&url)?;
+        let timeout = self.config.timeout;
+        tokio::time::timeout(timeout, self.fetch_checked(url))
+            .await
+            .unwrap_or(Err(FetchError::Timeout(timeout.as_secs())))
+    }
+
+    async fn fetch_checked(&self, url: Url) -> Result<FetchedPage, FetchError> {
+        let response = self
+            .client
+            .get(url)
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+            .send()
+            .await
+            .map_err(|err| self.classify(&err))?;
+        if !response.status().is_success() {
+            return Err(FetchError::Status(response.status().as_u16()));
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("text/html")
+            .to_ascii_lowercase();
+        if !(content_type.contains("html") || content_type.starts_with("text/")) {
+            let essence = content_type.split(';').next().unwrap_or_default().trim();
+            return Err(FetchError::NotHtml(essence.to_owned()));
+        }
+        let max = self.config.max_bytes;
+        if response.content_length().is_some_and(|len| len as usize > max) {
+            return Err(FetchError::TooLarge(max));
+        }
+        let final_url = response.url().clone();
+        let mut body = Vec::new();
+        let mut chunks = response.bytes_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|err| self.classify(&err))?;
+            if body.len() + chunk.len() > max {
+                return Err(FetchError::TooLarge(max));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(FetchedPage {
+            url: final_url,
+            html: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    fn classify(&self, err: &reqwest::Error) -> FetchError {
+        if err.is_timeout() {
+            return FetchError::Timeout(self.config.timeout.as_secs());
+        }
+        let mut source: Option<&dyn std::error::Error> = Some(err);
+        while let Some(cause) = source {
+            if cause.is::<BlockedAddress>() {
+                return FetchError::Blocked;
+            }
+            source = cause.source();
+        }
+        FetchError::Unreachable
+    }
+}
+
+/// Whether `ip` is an ordinary public unicast address.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local() // 169.254/16: cloud metadata lives here
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_multicast()
+        || a == 0 // "this network"
+        || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 240) // reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return is_public_v4(v4);
+    }
+    let segments = ip.segments();
+    // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address.
+    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        let [a, b] = segments[6].to_be_bytes();
+        let [c, d] = segments[7].to_be_bytes();
+        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    }
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_multicast()
+        || (segments[0] & 0xfe00) == 0xfc00 // unique local
+        || (segments[0] & 0xffc0) == 0xfe80 // link-local
+        || (segments[0] == 0x2001 && segments[1] == 0x0db8)) // documentation
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocked(raw: &str, allow_loopback: bool) -> bool {
+        let url = Url::parse(raw).unwrap();
+        AddressPolicy { allow_loopback }.check_url(&url).is_err()
+    }
+
+    #[test]
+    fn private_loopback_and_metadata_literals_are_blocked() {
+        for raw in [
+            "http://127.0.0.1/",
+            "http://0x7f000001/",
+            "http://2130706433/",
+            "http://[::1]/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://10.0.0.5/",
+            "http://172.16.1.1/",
+            "http://192.168.1.1/",
+            "http://100.64.0.1/",
+            "http://0.0.0.0/",
+            "http://[::ffff:10.0.0.1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[fd00::1]/",
+            "http://[fe80::1]/",
+            "http://localhost/",
+            "http://api.localhost/",
+            "file:///etc/passwd",
+            "ftp://example.com/",
+        ] {
+            assert!(blocked(raw, false), "{raw} should be blocked");
+        }
+    }
+
+    #[test]
+    fn public_addresses_pass_and_loopback_only_when_allowed() {
+        assert!(!blocked("https://93.184.215.14/job", false));
+        assert!(!blocked("https://[2606:4700::1111]/", false));
+        assert!(!blocked("https://jobs.example.com/1", false));
+        assert!(!blocked("http://127.0.0.1:8080/", true));
+        assert!(!blocked("http://localhost:8080/", true));
+        // Allowing loopback never opens private or metadata addresses.
+        assert!(blocked("http://169.254.169.254/", true));
+        assert!(blocked("http://10.1.2.3/", true));
+    }
+}

@@ -1,0 +1,93 @@
+//! Turning a job URL into a posting: fetch through the guarded client, extract off the async
+//! threads, and (for updates) the background job that does it and records the outcome.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use super::application::{self, STATUS_FAILED, STATUS_NEEDS_MANUAL, STATUS_SUCCESS};
+use super::page::{self, ExtractedJob, PageVerdict};
+use crate::db;
+use crate::queue::NewJob;
+use crate::queue::worker::{JobError, kinds};
+use crate::state::AppState;
+
+/// What became of an attempt to read a job page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extraction {
+    Found(ExtractedJob),
+    /// The user must fill the fields in, for this reason.
+    NeedsManual(String),
+    /// Something unexpected broke (the extractor panicked).
+    Failed(String),
+}
+
+/// Fetches `url` and extracts the posting.
+pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
+    let page = match state.fetcher.fetch_page(url).await {
+        Ok(page) => page,
+        Err(err) => return Extraction::NeedsManual(err.to_string()),
+    };
+    // HTML parsing is CPU work on a document of up to a few MB: keep it off the async threads.
+    let parsed =
+        tokio::task::spawn_blocking(move || page::extract_job(&page.html, &page.url)).await;
+    match parsed {
+        Ok(PageVerdict::Extracted(job)) => Extraction::Found(job),
+        Ok(PageVerdict::NeedsManual(reason)) => Extraction::NeedsManual(reason),
+        Err(err) => {
+            tracing::error!(url, error = %err, "job-page extraction panicked");
+            Extraction::Failed("the page could not be processed".into())
+        }
+    }
+}
+
+/// The job that re-extracts an application after its URL changed.
+pub fn extraction_job(application_id: i64, url: &str) -> NewJob {
+    NewJob::new(
+        kinds::TRACKER_EXTRACT,
+        json!({"application_id": application_id, "url": url}),
+    )
+}
+
+/// Runs one re-extraction and records the outcome, unless the application has changed its URL
+/// since (a newer job owns it then) or is gone.
+pub async fn run_extraction_job(state: &AppState, payload: &Value) -> Result<(), JobError> {
+    let (Some(id), Some(url)) = (
+        payload.get("application_id").and_then(Value::as_i64),
+        payload.get("url").and_then(Value::as_str),
+    ) else {
+        return Err(JobError::permanent(format!("bad payload {payload}")));
+    };
+    let outcome = extract_from_url(state, url).await;
+    let mut update = application::ActiveModel::default();
+    match outcome {
+        Extraction::Found(job) => {
+            if !job.title.is_empty() {
+                update.job_title = Set(job.title);
+            }
+            if !job.company.is_empty() {
+                update.company_name = Set(job.company);
+            }
+            update.job_description = Set(job.description);
+            update.extraction_status = Set(STATUS_SUCCESS.into());
+            update.extraction_error = Set(String::new());
+            update.extraction_method = Set(Some(job.method.as_str().into()));
+        }
+        Extraction::NeedsManual(reason) => {
+            update.extraction_status = Set(STATUS_NEEDS_MANUAL.into());
+            update.extraction_error = Set(reason);
+        }
+        Extraction::Failed(reason) => {
+            update.extraction_status = Set(STATUS_FAILED.into());
+            update.extraction_error = Set(reason);
+        }
+    }
+    update.updated_at = Set(db::now());
+    // Only while the application still has this URL: a newer update has its own job.
+    application::Entity::update_many()
+        .set(update)
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::JobUrl.eq(url))
+        .exec(state.db.writer())
+        .await?;
+    Ok(())
+}
