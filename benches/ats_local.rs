@@ -23,6 +23,7 @@ Senior Software Engineer, Payments Platform — FinEdge Technologies, Bengaluru 
 • Owned the reliability roadmap for the platform: introduced SLOs, error budgets and Prometheus/Grafana dashboards; availability improved from 99.5% to 99.95% in two quarters.
 • Built a fraud-scoring pipeline in Python with FastAPI and Redis feature caches, blocking $2.4M in fraudulent payments in its first year.
 • Mentored 6 engineers, ran the backend interview loop and wrote the team's design review guidelines.
+• Introduced contract testing between the payments, risk and ledger services, catching 30+ breaking API changes before release and letting the three teams deploy independently several times a day without coordination meetings.
 Software Engineer II, Logistics — ShipRight Pvt Ltd, Pune Jul 2018 – Dec 2020
 • Designed and launched the shipment tracking API (Django, PostgreSQL, Celery) used by 1,200 merchant integrations and 5M end users.
 • Reduced database load by 60% by introducing read replicas, query optimization and a Redis caching layer for hot routes.
@@ -39,6 +40,14 @@ PROJECTS
 EDUCATION B.Tech in Computer Science and Engineering, National Institute of Technology, Trichy 2013 – 2017 CGPA 8.7/10 Relevant coursework: Data Structures, Algorithms, Operating Systems, Database Systems, Computer Networks
 CERTIFICATIONS AWS Certified Solutions Architect – Associate (2022) • Certified Kubernetes Application Developer (2021)
 ACHIEVEMENTS • Winner, FinEdge internal hackathon 2022 for a real-time settlement dashboard • Speaker at GopherCon India 2023: \"Designing idempotent payment APIs in Go\"
+OPEN SOURCE AND COMMUNITY
+• Maintainer of go-ledger, a double-entry bookkeeping library in Go with 600+ stars; reviewed 150 pull requests from 40 contributors and cut the release cycle from quarterly to monthly.
+• Organised the Bengaluru Go meetup for two years, growing it from 80 to 1,400 members, and ran beginner workshops on concurrency patterns, profiling with pprof and writing table-driven tests.
+• Wrote a blog series on building reliable payment systems (idempotency keys, outbox pattern, sagas) read by 25,000 engineers.
+TRAINING AND TALKS
+• Internal course on PostgreSQL performance for 60 engineers: reading EXPLAIN plans, choosing indexes, partitioning large tables, and avoiding lock contention during migrations.
+• Talk at a regional SRE conference on running Kafka consumers safely through deploys and rebalances, with lessons from two years of incidents.
+VOLUNTEERING Mentor with a non-profit coding bootcamp for women returning to tech; helped 12 mentees land their first engineering roles.
 ADDITIONAL Languages: English, Hindi, Tamil. Interests: long-distance running, chess, and I like to go hiking in the Western Ghats. Open to relocation.
 More detail on selected work: At FinEdge I also drove the adoption of gRPC between internal services, wrote the migration playbook, and paired with the SRE team to run game days that exercised failover between two AWS regions. I partnered with product managers and compliance to ship PCI DSS controls for card data, including tokenization, audit logging and key rotation with AWS KMS. At ShipRight I introduced structured logging and distributed tracing with OpenTelemetry, which cut the mean time to resolve incidents from hours to minutes, and I ran a weekly reading group on distributed systems papers for the engineering team. I value clear written communication, careful code review and pragmatic trade-offs between speed and correctness, and I enjoy working with stakeholders to turn vague requirements into small, shippable milestones.";
 
@@ -73,6 +82,8 @@ Nice to have
 • Contributions to open-source projects are a plus
 Our stack
 Go, PostgreSQL, Kafka, Redis, gRPC, Kubernetes, Terraform, AWS (EKS, RDS, S3, SQS), Prometheus, Grafana, GitHub Actions.
+About the team
+You will join the Payments Core team of seven engineers, a product manager and a designer. The team owns authorization, settlement and the internal ledger, and works closely with risk, finance and customer support. Last year the team moved settlement from nightly batches to near-real-time streams, cut payout delays from two days to two hours, and halved on-call pages by investing in testing and tooling. This year we are expanding to three new markets, which means new payment methods, new currencies and new regulators.
 How we work
 We ship small changes many times a day behind feature flags, we write design docs for anything that takes more than a week, and we keep a sustainable pace. Most of the team works remotely across three time zones, with two in-person offsites a year. We value curiosity, clear thinking and kindness, and we care more about how you approach problems than about any particular credential.
 What we offer
@@ -107,7 +118,10 @@ fn main() {
 
     let first = Instant::now();
     let analysis = analyze(&input);
-    println!("first call (builds the index): {:.2} ms", ms(first.elapsed()));
+    println!(
+        "first call (builds the index): {:.2} ms",
+        ms(first.elapsed())
+    );
     for _ in 0..WARM_UP {
         std::hint::black_box(analyze(std::hint::black_box(&input)));
     }

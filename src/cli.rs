@@ -152,8 +152,11 @@ pub async fn run() -> anyhow::Result<()> {
 
 /// Logs to stderr as text or JSON; `RUST_LOG` refines the default filter.
 pub fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(
+            "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,pdf_oxide=error,office_oxide=error",
+        )
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

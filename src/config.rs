@@ -282,7 +282,9 @@ impl Config {
             None if ai.is_some() => AtsEngine::Llm,
             None | Some("local") => AtsEngine::Local,
             Some("llm") if ai.is_some() => AtsEngine::Llm,
-            Some("llm") => bail!("ATS_ENGINE=llm needs an AI provider: set AI_API_KEY (and AI_BASE_URL)"),
+            Some("llm") => {
+                bail!("ATS_ENGINE=llm needs an AI provider: set AI_API_KEY (and AI_BASE_URL)")
+            }
             Some(other) => bail!("ATS_ENGINE must be local or llm, not {other:?}"),
         };
         let ai_fallback_local = match var("AI_FALLBACK").as_deref() {
@@ -292,7 +294,11 @@ impl Config {
         };
         let fetch = FetchConfig {
             allow_loopback: parse_var(&var, "CAREERHUB_FETCH_ALLOW_LOOPBACK", false)?,
-            max_bytes: parse_var(&var, "CAREERHUB_FETCH_MAX_BYTES", FetchConfig::default().max_bytes)?,
+            max_bytes: parse_var(
+                &var,
+                "CAREERHUB_FETCH_MAX_BYTES",
+                FetchConfig::default().max_bytes,
+            )?,
             timeout: Duration::from_secs(parse_var(&var, "CAREERHUB_FETCH_TIMEOUT_SECONDS", 15)?),
             ..FetchConfig::default()
         };

@@ -418,6 +418,60 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// One part of a multipart form, read whole (every route bounds the body size first).
+pub struct FormPart {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub bytes: Bytes,
+}
+
+impl FormPart {
+    /// The part as trimmed text (lossy: form values are meant to be UTF-8).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).trim().to_owned()
+    }
+}
+
+/// A `multipart/form-data` body, or `None` when the request is not one (the routes then read
+/// their fields from nothing and answer "No file was submitted.").
+pub async fn read_multipart(
+    request: Request,
+    state: &AppState,
+) -> Result<Option<Vec<FormPart>>, ApiError> {
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Ok(None);
+    }
+    let mut multipart = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|err| ApiError::BadRequest(err.body_text()))?;
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(multipart_error)?;
+        parts.push(FormPart {
+            name,
+            file_name,
+            bytes,
+        });
+    }
+    Ok(Some(parts))
+}
+
+/// A multipart read failure: 413 past the route's body limit, else a 400 naming the problem.
+pub fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest(format!("The upload could not be read: {}", err.body_text()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,56 +547,5 @@ mod tests {
             parse_json::<Login>(b"  ").unwrap_err(),
             JsonProblem::Missing("email".into())
         );
-    }
-}
-
-/// One part of a multipart form, read whole (every route bounds the body size first).
-pub struct FormPart {
-    pub name: String,
-    pub file_name: Option<String>,
-    pub bytes: Bytes,
-}
-
-impl FormPart {
-    /// The part as trimmed text (lossy: form values are meant to be UTF-8).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).trim().to_owned()
-    }
-}
-
-/// A `multipart/form-data` body, or `None` when the request is not one (the routes then read
-/// their fields from nothing and answer "No file was submitted.").
-pub async fn read_multipart(request: Request, state: &AppState) -> Result<Option<Vec<FormPart>>, ApiError> {
-    let is_multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !is_multipart {
-        return Ok(None);
-    }
-    let mut multipart = axum::extract::Multipart::from_request(request, state)
-        .await
-        .map_err(|err| ApiError::BadRequest(err.body_text()))?;
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(multipart_error)?;
-        parts.push(FormPart {
-            name,
-            file_name,
-            bytes,
-        });
-    }
-    Ok(Some(parts))
-}
-
-/// A multipart read failure: 413 past the route's body limit, else a 400 naming the problem.
-pub fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
-    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge
-    } else {
-        ApiError::BadRequest(format!("The upload could not be read: {}", err.body_text()))
     }
 }

@@ -168,7 +168,10 @@ impl PageFetcher {
         let response = self
             .client
             .get(url)
-            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+            .header(
+                reqwest::header::ACCEPT,
+                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            )
             .send()
             .await
             .map_err(|err| self.classify(&err))?;
@@ -186,7 +189,10 @@ impl PageFetcher {
             return Err(FetchError::NotHtml(essence.to_owned()));
         }
         let max = self.config.max_bytes;
-        if response.content_length().is_some_and(|len| len as usize > max) {
+        if response
+            .content_length()
+            .is_some_and(|len| len as usize > max)
+        {
             return Err(FetchError::TooLarge(max));
         }
         let final_url = response.url().clone();

@@ -21,10 +21,10 @@ pub mod dates;
 pub mod db;
 /// `ApiError` and the exact DRF/FastAPI error bodies of CONTRACTS.md.
 pub mod error;
-/// Fetching user-given URLs safely: public addresses only, bounded in size and time.
-pub mod fetch;
 /// Request extractors: JSON bodies, authentication, paths, queries, client address.
 pub mod extract;
+/// Fetching user-given URLs safely: public addresses only, bounded in size and time.
+pub mod fetch;
 /// Health, readiness and Prometheus metrics routes.
 pub mod health;
 /// HTTP plumbing: request logging, metrics recording, trailing-slash handling, panics.
@@ -33,8 +33,6 @@ pub mod http;
 pub mod industries;
 /// Career Navigator's market data: job postings, trends and skill gaps.
 pub mod market;
-/// Resumes: uploaded files with their text, and Grooya's JSON resumes.
-pub mod resumes;
 /// The schema, as sea-orm-migration migrations shared by both engines.
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
@@ -45,16 +43,18 @@ pub mod profiles;
 pub mod queue;
 /// Per-address and per-account rate limits for the login, register and token routes.
 pub mod ratelimit;
+/// Resumes: uploaded files with their text, and Grooya's JSON resumes.
+pub mod resumes;
 /// THE route table: every path of every product, once.
 pub mod routes;
 /// Running the HTTP server with graceful shutdown.
 pub mod server;
 /// The skills taxonomy: canonical skills, aliases, categories, matching and search.
 pub mod skills;
-/// Stored files on a local directory or an S3-compatible bucket.
-pub mod storage;
 /// Shared application state handed to every handler.
 pub mod state;
+/// Stored files on a local directory or an S3-compatible bucket.
+pub mod storage;
 /// JobTracker: job applications, page extraction and ATS analysis.
 pub mod tracker;
 /// Field validation in DRF's shape, shared by every feature's forms.

@@ -18,9 +18,9 @@ use crate::market::search;
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::profiles::{industry, public, skills, work_history};
 use crate::resumes;
+use crate::state::AppState;
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
-use crate::state::AppState;
 use crate::{health, http, storage};
 
 /// Every documented route, with the OpenAPI description of each.

@@ -5,14 +5,13 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::accounts::tokens::TokenKeys;
-use crate::ai::ChatClient;
-use crate::fetch::PageFetcher;
-use crate::storage::Storage;
 use crate::accounts::user::Account;
+use crate::ai::ChatClient;
 use crate::cache::UserCache;
 use crate::clock::AppClock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::fetch::PageFetcher;
 use crate::http::metrics::Metrics;
 use crate::market::analytics::{SkillTally, Trending};
 use crate::market::cache::Cached;
@@ -20,6 +19,7 @@ use crate::market::theirstack::TheirStack;
 use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
+use crate::storage::Storage;
 
 /// At most this many views of each kind are kept in memory (a few KB each).
 const CACHE_ENTRIES: usize = 50_000;

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
-use object_store::signer::Signer;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
+use object_store::signer::Signer;
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, ObjectStore, ObjectStoreExt, PutOptions,
     PutPayload, RetryConfig,
@@ -69,10 +69,14 @@ impl StorageConfig {
                 let user = (!url.username().is_empty()).then(|| decode(url.username()));
                 let password = url.password().map(decode);
                 let access_key_id = user.or(access_key_id).ok_or_else(|| {
-                    anyhow::anyhow!("S3 storage needs STORAGE_ACCESS_KEY_ID (or keys in STORAGE_URL)")
+                    anyhow::anyhow!(
+                        "S3 storage needs STORAGE_ACCESS_KEY_ID (or keys in STORAGE_URL)"
+                    )
                 })?;
                 let secret = password.or(secret_access_key).ok_or_else(|| {
-                    anyhow::anyhow!("S3 storage needs STORAGE_SECRET_ACCESS_KEY (or keys in STORAGE_URL)")
+                    anyhow::anyhow!(
+                        "S3 storage needs STORAGE_SECRET_ACCESS_KEY (or keys in STORAGE_URL)"
+                    )
                 })?;
                 Ok(StorageConfig::S3(S3Config {
                     bucket,
@@ -130,7 +134,9 @@ pub const PRIVATE_LINK_TTL: Duration = Duration::from_secs(3600);
 
 /// Whether links to `key` must be signed.
 pub fn is_private(key: &str) -> bool {
-    PRIVATE_PREFIXES.iter().any(|prefix| key.starts_with(prefix))
+    PRIVATE_PREFIXES
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
 }
 
 /// The files of every product.
@@ -232,7 +238,10 @@ impl Storage {
             Some(bucket) => {
                 let ttl = Duration::from_secs((expires - now) as u64);
                 let signed = match location(key) {
-                    Ok(path) => bucket.signed_url(axum::http::Method::GET, &path, ttl).await.ok(),
+                    Ok(path) => bucket
+                        .signed_url(axum::http::Method::GET, &path, ttl)
+                        .await
+                        .ok(),
                     Err(_) => None,
                 };
                 signed.map(|url| url.to_string()).unwrap_or_else(|| {
@@ -250,8 +259,9 @@ impl Storage {
 
     fn signature(&self, key: &str, expires: i64) -> String {
         use hmac::{KeyInit, Mac};
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.link_secret.expose().as_bytes())
-            .expect("HMAC takes any key length");
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(self.link_secret.expose().as_bytes())
+                .expect("HMAC takes any key length");
         mac.update(format!("{key}\n{expires}").as_bytes());
         mac.finalize()
             .into_bytes()
@@ -264,11 +274,20 @@ impl Storage {
     pub fn verify_link(&self, key: &str, expires: i64, signature: &str) -> bool {
         use subtle::ConstantTimeEq;
         expires >= chrono::Utc::now().timestamp()
-            && bool::from(self.signature(key, expires).as_bytes().ct_eq(signature.as_bytes()))
+            && bool::from(
+                self.signature(key, expires)
+                    .as_bytes()
+                    .ct_eq(signature.as_bytes()),
+            )
     }
 
     /// Stores `bytes` at `key` (atomically: readers never see part of a file).
-    pub async fn put(&self, key: &str, bytes: Bytes, content_type: &str) -> Result<(), StorageError> {
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
         let mut options = PutOptions::default();
         // The local filesystem store refuses attributes; a bucket keeps the type for its links.
         if self.s3.is_some() {
@@ -386,9 +405,17 @@ mod tests {
             storage.url("resumes/a.pdf"),
             "https://careerhub.nyc3.digitaloceanspaces.com/resumes/a.pdf"
         );
-        let cdn = Storage::open(&config, "http://api", Some("https://cdn.example.com/"), &Secret::new("k"))
-            .unwrap();
-        assert_eq!(cdn.url("resumes/a.pdf"), "https://cdn.example.com/resumes/a.pdf");
+        let cdn = Storage::open(
+            &config,
+            "http://api",
+            Some("https://cdn.example.com/"),
+            &Secret::new("k"),
+        )
+        .unwrap();
+        assert_eq!(
+            cdn.url("resumes/a.pdf"),
+            "https://cdn.example.com/resumes/a.pdf"
+        );
     }
 
     #[test]
@@ -442,7 +469,10 @@ pub async fn serve_media(
             (header::CONTENT_TYPE, content_type_of(&key)),
             (header::CACHE_CONTROL, cache),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
         ],
         bytes,
     )

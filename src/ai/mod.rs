@@ -87,7 +87,10 @@ impl ChatClient {
     }
 
     async fn complete_once(&self, system: &str, user: &str) -> Result<Value, AiError> {
-        let url = format!("{}/chat/completions", self.config.base_url.trim_end_matches('/'));
+        let url = format!(
+            "{}/chat/completions",
+            self.config.base_url.trim_end_matches('/')
+        );
         let body = json!({
             "model": self.config.model,
             "messages": [
@@ -106,12 +109,13 @@ impl ChatClient {
         if !status.is_success() {
             return Err(AiError::Status(status.as_u16()));
         }
-        let reply: Value = response
-            .json()
-            .await
-            .map_err(|err| if err.is_timeout() { AiError::Timeout } else {
+        let reply: Value = response.json().await.map_err(|err| {
+            if err.is_timeout() {
+                AiError::Timeout
+            } else {
                 AiError::InvalidResponse("the body is not JSON".into())
-            })?;
+            }
+        })?;
         let content = reply
             .pointer("/choices/0/message/content")
             .and_then(Value::as_str)
@@ -139,8 +143,12 @@ pub fn parse_json_object(content: &str) -> Result<Value, AiError> {
         .trim();
     match serde_json::from_str::<Value>(unfenced) {
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(AiError::InvalidResponse("the answer is not a JSON object".into())),
-        Err(_) => Err(AiError::InvalidResponse("the answer is not valid JSON".into())),
+        Ok(_) => Err(AiError::InvalidResponse(
+            "the answer is not a JSON object".into(),
+        )),
+        Err(_) => Err(AiError::InvalidResponse(
+            "the answer is not valid JSON".into(),
+        )),
     }
 }
 
@@ -150,7 +158,10 @@ mod tests {
 
     #[test]
     fn fenced_and_bare_json_objects_parse() {
-        assert_eq!(parse_json_object("```json\n{\"a\": 1}\n```").unwrap(), json!({"a": 1}));
+        assert_eq!(
+            parse_json_object("```json\n{\"a\": 1}\n```").unwrap(),
+            json!({"a": 1})
+        );
         assert_eq!(parse_json_object(" {\"a\": 1} ").unwrap(), json!({"a": 1}));
         assert!(parse_json_object("[1]").is_err());
         assert!(parse_json_object("Sure! Here is").is_err());

@@ -10,8 +10,8 @@ use tokio::sync::watch;
 
 use super::job;
 use crate::market::sync as market_sync;
-use crate::tracker::{analysis, extraction};
 use crate::state::AppState;
+use crate::tracker::{analysis, extraction};
 
 /// How long a claim lasts without renewal; a dead worker's job runs again after it.
 pub const LEASE: Duration = Duration::from_secs(60);

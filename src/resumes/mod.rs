@@ -9,9 +9,7 @@ pub mod text;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -83,7 +81,10 @@ fn validate_upload(parts: Option<Vec<FormPart>>) -> ApiResult<Upload> {
             })?),
         },
     };
-    let Some(index) = parts.iter().position(|p| p.name == "file" && p.file_name.is_some()) else {
+    let Some(index) = parts
+        .iter()
+        .position(|p| p.name == "file" && p.file_name.is_some())
+    else {
         return Err(ApiError::field("file", "No file was submitted."));
     };
     let file = parts.swap_remove(index);
@@ -97,7 +98,10 @@ fn validate_upload(parts: Option<Vec<FormPart>>) -> ApiResult<Upload> {
         ));
     }
     let kind = DocumentKind::sniff(&file.bytes).ok_or_else(|| {
-        ApiError::field("file", "Unsupported file type. Upload a PDF, DOCX or plain-text resume.")
+        ApiError::field(
+            "file",
+            "Unsupported file type. Upload a PDF, DOCX or plain-text resume.",
+        )
     })?;
     let file_name: String = file
         .file_name

@@ -127,8 +127,14 @@ mod tests {
 
     #[test]
     fn kinds_come_from_the_bytes() {
-        assert_eq!(DocumentKind::sniff(b"%PDF-1.7\n..."), Some(DocumentKind::Pdf));
-        assert_eq!(DocumentKind::sniff(b"Jane Doe\nRust engineer\n"), Some(DocumentKind::Txt));
+        assert_eq!(
+            DocumentKind::sniff(b"%PDF-1.7\n..."),
+            Some(DocumentKind::Pdf)
+        );
+        assert_eq!(
+            DocumentKind::sniff(b"Jane Doe\nRust engineer\n"),
+            Some(DocumentKind::Txt)
+        );
         assert_eq!(DocumentKind::sniff(b"PK\x03\x04 not a word file"), None);
         assert_eq!(DocumentKind::sniff(b"\x89PNG\r\n\x1a\n\0\0"), None);
         assert_eq!(DocumentKind::sniff(b"   \n"), None);

@@ -9,9 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::application::{
-    self, SOURCE_EXTRACTED, SOURCE_MANUAL, STATUS_PENDING, STATUS_SUCCESS,
-};
+use super::application::{self, SOURCE_EXTRACTED, SOURCE_MANUAL, STATUS_PENDING, STATUS_SUCCESS};
 use super::extraction::{self, Extraction};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -24,7 +22,8 @@ const MAX_URL_CHARS: usize = 1000;
 const MAX_NAME_CHARS: usize = 255;
 /// A posting is a few pages of text; this bounds what one row can hold.
 const MAX_DESCRIPTION_CHARS: usize = 100_000;
-const MANUAL_FIELDS_REQUIRED: &str = "Provide a job URL or provide all manual fields: company_name, job_title, and job_description.";
+const MANUAL_FIELDS_REQUIRED: &str =
+    "Provide a job URL or provide all manual fields: company_name, job_title, and job_description.";
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct JobApplicationRequest {
@@ -112,7 +111,11 @@ fn clean(body: JobApplicationRequest) -> ApiResult<Cleaned> {
     for (field, value, max) in [
         ("company_name", &cleaned.company_name, MAX_NAME_CHARS),
         ("job_title", &cleaned.job_title, MAX_NAME_CHARS),
-        ("job_description", &cleaned.job_description, MAX_DESCRIPTION_CHARS),
+        (
+            "job_description",
+            &cleaned.job_description,
+            MAX_DESCRIPTION_CHARS,
+        ),
     ] {
         if let Some(value) = value {
             check_max_chars(&mut errors, field, value, max);
@@ -175,10 +178,10 @@ pub async fn create_application(
                 // What the user typed wins over what the page says.
                 row.job_title =
                     Set(typed(&cleaned.job_title).unwrap_or(bounded(job.title, MAX_NAME_CHARS)));
-                row.company_name = Set(typed(&cleaned.company_name)
-                    .unwrap_or(bounded(job.company, MAX_NAME_CHARS)));
-                row.job_description =
-                    Set(bounded(job.description, MAX_DESCRIPTION_CHARS));
+                row.company_name =
+                    Set(typed(&cleaned.company_name)
+                        .unwrap_or(bounded(job.company, MAX_NAME_CHARS)));
+                row.job_description = Set(bounded(job.description, MAX_DESCRIPTION_CHARS));
                 row.description_source = Set(SOURCE_EXTRACTED.into());
                 row.extraction_status = Set(STATUS_SUCCESS.into());
                 row.extraction_method = Set(Some(job.method.as_str().into()));
@@ -334,7 +337,12 @@ async fn update_application(
                 row.description_source = Set(SOURCE_EXTRACTED.into());
                 row.extraction_status = Set(STATUS_PENDING.into());
                 row.extraction_error = Set(String::new());
-                queue::enqueue(txn, extraction::extraction_job(id, url), state.clock.now_utc()).await?;
+                queue::enqueue(
+                    txn,
+                    extraction::extraction_job(id, url),
+                    state.clock.now_utc(),
+                )
+                .await?;
             }
             None if manual_edit && merged_complete => {
                 row.description_source = Set(SOURCE_MANUAL.into());

@@ -423,10 +423,11 @@ fn description_text(raw: &str) -> String {
 
 /// HTML or plain text as one line.
 fn inline_text(raw: &str) -> String {
-    html_to_text(raw)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    one_line(&html_to_text(raw))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,8 +524,7 @@ fn is_heading_in_chrome(heading: ElementRef<'_>) -> bool {
 }
 
 fn inline_text_of(element: ElementRef<'_>) -> String {
-    let text = render_text(element, |el| is_unreadable(el.value()));
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    one_line(&render_text(element, |el| is_unreadable(el.value())))
 }
 
 /// Drops a " | Site" suffix, and a " - Site" (or en/em dash) suffix that names the site.

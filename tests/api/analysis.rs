@@ -37,7 +37,9 @@ async fn setup(app: &TestApp, email: &str) -> Setup {
             Some(&token),
         )
         .await;
-    let job_id = job.assert_status(StatusCode::CREATED)["id"].as_i64().unwrap();
+    let job_id = job.assert_status(StatusCode::CREATED)["id"]
+        .as_i64()
+        .unwrap();
     let resume_id = upload(app, &token, "cv.pdf", LIBREOFFICE_PDF).await["id"]
         .as_i64()
         .unwrap();
@@ -80,27 +82,44 @@ async fn analyze_checks_the_contracts_conditions_in_order() {
         Some(&s.token),
     )
     .await
-    .assert(StatusCode::NOT_FOUND, detail("No JobApplication matches the given query."));
-    for body in [json!({}), json!({"resume_id": null}), json!({"resume_id": " "})] {
+    .assert(
+        StatusCode::NOT_FOUND,
+        detail("No JobApplication matches the given query."),
+    );
+    for body in [
+        json!({}),
+        json!({"resume_id": null}),
+        json!({"resume_id": " "}),
+    ] {
         analyze(&app, &s, body)
             .await
             .assert(StatusCode::BAD_REQUEST, detail("resume_id is required."));
     }
-    analyze(&app, &s, json!({"resume_id": s.resume_id, "candidate_level": "senior"}))
-        .await
-        .assert(
-            StatusCode::BAD_REQUEST,
-            detail("candidate_level must be either 'fresher' or 'experienced'."),
-        );
+    analyze(
+        &app,
+        &s,
+        json!({"resume_id": s.resume_id, "candidate_level": "senior"}),
+    )
+    .await
+    .assert(
+        StatusCode::BAD_REQUEST,
+        detail("candidate_level must be either 'fresher' or 'experienced'."),
+    );
     for resume_id in [json!(other.resume_id), json!("abc"), json!(424242)] {
         analyze(&app, &s, json!({"resume_id": resume_id}))
             .await
-            .assert(StatusCode::NOT_FOUND, detail("No Resume matches the given query."));
+            .assert(
+                StatusCode::NOT_FOUND,
+                detail("No Resume matches the given query."),
+            );
     }
     let unreadable = upload(&app, &s.token, "broken.pdf", &LIBREOFFICE_PDF[..900]).await;
     analyze(&app, &s, json!({"resume_id": unreadable["id"]}))
         .await
-        .assert(StatusCode::BAD_REQUEST, detail("Selected resume is not parsed yet."));
+        .assert(
+            StatusCode::BAD_REQUEST,
+            detail("Selected resume is not parsed yet."),
+        );
     app.call(
         Method::PATCH,
         &format!("/api/jobs/{}/update", s.job_id),
@@ -153,17 +172,34 @@ async fn an_analysis_runs_in_the_worker_and_is_reused_by_the_next() {
 
     assert_eq!(app.run_pending_jobs().await, 1);
     let done = result(&app, &s).await;
-    assert_eq!((&done["status"], &done["engine"]), (&json!("completed"), &json!("local")));
+    assert_eq!(
+        (&done["status"], &done["engine"]),
+        (&json!("completed"), &json!("local"))
+    );
     let breakdown = done["score_breakdown"].as_object().unwrap();
-    let buckets: Vec<i64> = ["skills_match", "project_impact", "tools_frameworks", "role_fit"]
-        .iter()
-        .map(|b| breakdown[*b].as_i64().unwrap())
-        .collect();
-    assert!(buckets.iter().all(|b| (0..=25).contains(b)), "{breakdown:?}");
-    assert_eq!(done["ats_score"].as_i64().unwrap(), buckets.iter().sum::<i64>());
+    let buckets: Vec<i64> = [
+        "skills_match",
+        "project_impact",
+        "tools_frameworks",
+        "role_fit",
+    ]
+    .iter()
+    .map(|b| breakdown[*b].as_i64().unwrap())
+    .collect();
+    assert!(
+        buckets.iter().all(|b| (0..=25).contains(b)),
+        "{breakdown:?}"
+    );
+    assert_eq!(
+        done["ats_score"].as_i64().unwrap(),
+        buckets.iter().sum::<i64>()
+    );
     // The resume has Python, Django and PostgreSQL; the posting's Kubernetes is missing.
     assert!(
-        done["missing_keywords"].as_array().unwrap().contains(&json!("Kubernetes")),
+        done["missing_keywords"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Kubernetes")),
         "{done}"
     );
     assert!(!done["strengths"].as_array().unwrap().is_empty());
@@ -171,13 +207,26 @@ async fn an_analysis_runs_in_the_worker_and_is_reused_by_the_next() {
 
     // A second analysis reuses the row (same id), starting again from processing.
     let again = analyze(&app, &s, json!({"resume_id": s.resume_id})).await;
-    assert_eq!(again.assert_status(StatusCode::ACCEPTED)["analysis_id"], analysis_id);
+    assert_eq!(
+        again.assert_status(StatusCode::ACCEPTED)["analysis_id"],
+        analysis_id
+    );
     assert_eq!(result(&app, &s).await["status"], "processing");
     app.run_pending_jobs().await;
     let redone = result(&app, &s).await;
     assert_eq!(
-        (&redone["id"], &redone["status"], &redone["candidate_level"], &redone["target_stack"]),
-        (&analysis_id, &json!("completed"), &json!("experienced"), &json!([]))
+        (
+            &redone["id"],
+            &redone["status"],
+            &redone["candidate_level"],
+            &redone["target_stack"]
+        ),
+        (
+            &analysis_id,
+            &json!("completed"),
+            &json!("experienced"),
+            &json!([])
+        )
     );
 }
 
@@ -186,11 +235,19 @@ async fn a_superseded_run_records_nothing_and_the_current_one_completes_once() {
     let app = TestApp::new().await;
     let s = setup(&app, "seeker@example.com").await;
     analyze(&app, &s, json!({"resume_id": s.resume_id})).await;
-    analyze(&app, &s, json!({"resume_id": s.resume_id, "candidate_level": "fresher"})).await;
+    analyze(
+        &app,
+        &s,
+        json!({"resume_id": s.resume_id, "candidate_level": "fresher"}),
+    )
+    .await;
     // Two jobs: the first is for an old generation and records nothing.
     assert_eq!(app.run_pending_jobs().await, 2);
     let done = result(&app, &s).await;
-    assert_eq!((&done["status"], &done["candidate_level"]), (&json!("completed"), &json!("fresher")));
+    assert_eq!(
+        (&done["status"], &done["candidate_level"]),
+        (&json!("completed"), &json!("fresher"))
+    );
 }
 
 /// What the fake provider does with the next request.
@@ -202,10 +259,13 @@ enum Reply {
     Slow,
 }
 
+/// (Authorization header, body) of each request the provider got.
+type Requests = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
 #[derive(Clone)]
 struct Provider {
     reply: Reply,
-    requests: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    requests: Requests,
 }
 
 async fn chat_completions(
@@ -270,9 +330,13 @@ async fn llm_app(reply: Reply, fallback: bool) -> (TestApp, Provider) {
 async fn the_llm_engine_sends_the_prompt_and_normalises_the_answer() {
     let (app, provider) = llm_app(Reply::Good, false).await;
     let s = setup(&app, "seeker@example.com").await;
-    analyze(&app, &s, json!({"resume_id": s.resume_id, "candidate_level": "fresher", "target_stack": ["Django"]}))
-        .await
-        .assert_status(StatusCode::ACCEPTED);
+    analyze(
+        &app,
+        &s,
+        json!({"resume_id": s.resume_id, "candidate_level": "fresher", "target_stack": ["Django"]}),
+    )
+    .await
+    .assert_status(StatusCode::ACCEPTED);
     app.run_pending_jobs().await;
     let done = result(&app, &s).await;
     assert_eq!(
@@ -290,17 +354,35 @@ async fn the_llm_engine_sends_the_prompt_and_normalises_the_answer() {
     assert_eq!(body["model"], "llama-3.3-70b-versatile");
     assert_eq!(body["response_format"], json!({"type": "json_object"}));
     let system = body["messages"][0]["content"].as_str().unwrap();
-    assert!(system.contains("fresher") && system.contains("internships"), "{system}");
+    assert!(
+        system.contains("fresher") && system.contains("internships"),
+        "{system}"
+    );
     let user = body["messages"][1]["content"].as_str().unwrap();
-    assert!(user.contains("Target stack: Django") && user.contains("Priya Sharma"), "{user}");
+    assert!(
+        user.contains("Target stack: Django") && user.contains("Priya Sharma"),
+        "{user}"
+    );
 }
 
 #[tokio::test]
 async fn llm_failures_end_failed_with_the_reason() {
     for (reply, message, calls) in [
-        (Reply::Malformed, "AI analysis failed: the AI provider returned an invalid response: the answer is not valid JSON.", 1),
-        (Reply::ServerError, "AI analysis failed: the AI provider is unavailable (HTTP 500).", 2),
-        (Reply::Slow, "AI analysis failed: the AI provider did not answer in time.", 2),
+        (
+            Reply::Malformed,
+            "AI analysis failed: the AI provider returned an invalid response: the answer is not valid JSON.",
+            1,
+        ),
+        (
+            Reply::ServerError,
+            "AI analysis failed: the AI provider is unavailable (HTTP 500).",
+            2,
+        ),
+        (
+            Reply::Slow,
+            "AI analysis failed: the AI provider did not answer in time.",
+            2,
+        ),
     ] {
         let (app, provider) = llm_app(reply, false).await;
         let s = setup(&app, "seeker@example.com").await;
@@ -350,7 +432,10 @@ async fn the_stream_sends_each_status_change_until_the_end() {
             use http_body_util::BodyExt;
             use tower::ServiceExt;
             let response = app_ref.oneshot(request).await.unwrap();
-            let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
             let body = response.into_body().collect().await.unwrap().to_bytes();
             (content_type, String::from_utf8(body.to_vec()).unwrap())
         })
@@ -366,7 +451,12 @@ async fn the_stream_sends_each_status_change_until_the_end() {
     let statuses: Vec<String> = text
         .split("\n\n")
         .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("data: ")))
-        .map(|data| serde_json::from_str::<Value>(data).unwrap()["status"].as_str().unwrap().to_owned())
+        .map(|data| {
+            serde_json::from_str::<Value>(data).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(statuses, ["processing", "completed"], "{text}");
     assert!(text.contains("event: status"), "{text}");

@@ -192,7 +192,7 @@ impl TestApp {
     pub async fn multipart(
         &self,
         path: &str,
-        parts: &[(&str, Option<&str>, &[u8])],
+        parts: &[FormField<'_>],
         token: Option<&str>,
     ) -> TestResponse {
         const BOUNDARY: &str = "careerhub-test-boundary-7MA4YWxkTrZu0gW";
@@ -214,19 +214,19 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let mut builder = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            );
+        let mut builder = Request::builder().method(Method::POST).uri(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         self.request(builder.body(Body::from(body)).unwrap()).await
     }
 }
+
+/// One multipart part: (name, file name for a file part, bytes).
+pub type FormField<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 
 /// Serves `router` on a free loopback port until the test ends; returns its base URL.
 pub async fn spawn_server(router: axum::Router) -> String {

@@ -7,7 +7,7 @@ use careerhub::resumes::resume;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{FormField, TestApp};
 
 pub const LIBREOFFICE_PDF: &[u8] = include_bytes!("../fixtures/resume-libreoffice.pdf");
 pub const CHROMIUM_PDF: &[u8] = include_bytes!("../fixtures/resume-chromium.pdf");
@@ -49,7 +49,11 @@ fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
 
 pub async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> Value {
     let response = app
-        .multipart("/api/resumes/upload/", &[("file", Some(name), bytes)], Some(token))
+        .multipart(
+            "/api/resumes/upload/",
+            &[("file", Some(name), bytes)],
+            Some(token),
+        )
         .await;
     response.assert_status(StatusCode::CREATED).clone()
 }
@@ -69,7 +73,10 @@ async fn pdfs_from_libreoffice_and_chromium_and_a_docx_are_read_before_the_answe
         let body = upload(&app, &token, name, bytes).await;
         let text = body["parsed_text"].as_str().unwrap();
         for phrase in EXPECTED_PHRASES {
-            assert!(text.contains(phrase), "{name}: {phrase:?} missing from {text:?}");
+            assert!(
+                text.contains(phrase),
+                "{name}: {phrase:?} missing from {text:?}"
+            );
         }
         let file = body["file"].as_str().unwrap();
         let link = url::Url::parse(file).unwrap();
@@ -95,7 +102,10 @@ async fn pdfs_from_libreoffice_and_chromium_and_a_docx_are_read_before_the_answe
         };
         assert_eq!(served.header("content-type"), Some(content_type));
         assert_eq!(served.header("x-content-type-options"), Some("nosniff"));
-        assert_eq!(served.header("cache-control"), Some("private, max-age=3600"));
+        assert_eq!(
+            served.header("cache-control"),
+            Some("private, max-age=3600")
+        );
         let forged = signed.replace("signature=", "signature=0");
         for path in [link.path(), forged.as_str()] {
             app.get(path, None)
@@ -136,12 +146,22 @@ async fn uploads_are_refused_in_the_contracts_shape_with_nothing_stored() {
         .json["id"]
         .to_string();
     let too_big = vec![b'a'; 10 * 1024 * 1024 + 1];
-    let cases: Vec<(Vec<(&str, Option<&str>, &[u8])>, Value)> = vec![
+    let cases: Vec<(Vec<FormField>, Value)> = vec![
         (vec![], json!({"file": ["No file was submitted."]})),
-        (vec![("file", None, &b"file:///home/me/cv.pdf"[..])], json!({"file": ["No file was submitted."]})),
-        (vec![("file", Some("cv.pdf"), &b""[..])], json!({"file": ["The submitted file is empty."]})),
         (
-            vec![("file", Some("cv.pdf"), &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..])],
+            vec![("file", None, &b"file:///home/me/cv.pdf"[..])],
+            json!({"file": ["No file was submitted."]}),
+        ),
+        (
+            vec![("file", Some("cv.pdf"), &b""[..])],
+            json!({"file": ["The submitted file is empty."]}),
+        ),
+        (
+            vec![(
+                "file",
+                Some("cv.pdf"),
+                &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
+            )],
             json!({"file": ["Unsupported file type. Upload a PDF, DOCX or plain-text resume."]}),
         ),
         (
@@ -149,11 +169,17 @@ async fn uploads_are_refused_in_the_contracts_shape_with_nothing_stored() {
             json!({"file": ["The file is larger than the 10 MB limit."]}),
         ),
         (
-            vec![("file", Some("cv.pdf"), LIBREOFFICE_PDF), ("job_application", None, foreign_job.as_bytes())],
+            vec![
+                ("file", Some("cv.pdf"), LIBREOFFICE_PDF),
+                ("job_application", None, foreign_job.as_bytes()),
+            ],
             json!({"job_application": ["You can only attach resumes to your own job applications."]}),
         ),
         (
-            vec![("file", Some("cv.pdf"), LIBREOFFICE_PDF), ("job_application", None, &b"999999"[..])],
+            vec![
+                ("file", Some("cv.pdf"), LIBREOFFICE_PDF),
+                ("job_application", None, &b"999999"[..]),
+            ],
             json!({"job_application": ["You can only attach resumes to your own job applications."]}),
         ),
     ];
@@ -163,9 +189,17 @@ async fn uploads_are_refused_in_the_contracts_shape_with_nothing_stored() {
             .assert(StatusCode::BAD_REQUEST, error);
     }
     // A JSON body has no file either.
-    app.call(Method::POST, "/api/resumes/upload", Some(json!({"file": "cv.pdf"})), Some(&token))
-        .await
-        .assert(StatusCode::BAD_REQUEST, json!({"file": ["No file was submitted."]}));
+    app.call(
+        Method::POST,
+        "/api/resumes/upload",
+        Some(json!({"file": "cv.pdf"})),
+        Some(&token),
+    )
+    .await
+    .assert(
+        StatusCode::BAD_REQUEST,
+        json!({"file": ["No file was submitted."]}),
+    );
     assert_eq!(resume_count(&app).await, 0);
     assert!(stored_files(&app).is_empty());
 }
@@ -190,11 +224,17 @@ async fn a_resume_attaches_to_ones_own_application_and_lists_are_per_user() {
     let response = app
         .multipart(
             "/api/resumes/upload",
-            &[("job_application", None, job_id.as_bytes()), ("file", Some("cv.docx"), DOCX)],
+            &[
+                ("job_application", None, job_id.as_bytes()),
+                ("file", Some("cv.docx"), DOCX),
+            ],
             Some(&token),
         )
         .await;
-    assert_eq!(response.assert_status(StatusCode::CREATED)["job_application"], job);
+    assert_eq!(
+        response.assert_status(StatusCode::CREATED)["job_application"],
+        job
+    );
     app.get("/api/resumes/list", Some(&app.access_token(other.id)))
         .await
         .assert(StatusCode::OK, json!([]));

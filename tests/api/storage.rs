@@ -48,6 +48,8 @@ fn s3_endpoint() -> &'static str {
             "{server} -H 127.0.0.1 -p {port} & m=$!; while kill -0 {} 2>/dev/null; do sleep 1; done; kill $m",
             std::process::id()
         );
+        // Not waited for: the script outlives the tests only until it sees this process gone.
+        #[allow(clippy::zombie_processes)]
         std::process::Command::new("sh")
             .args(["-c", &script])
             .stdout(std::process::Stdio::null())
@@ -105,7 +107,8 @@ async fn the_local_directory_stores_reads_and_really_deletes() {
     let config = StorageConfig::Local {
         root: dir.path().join("media"),
     };
-    let storage = Storage::open(&config, "http://api.example.com", None, &Secret::new("k")).unwrap();
+    let storage =
+        Storage::open(&config, "http://api.example.com", None, &Secret::new("k")).unwrap();
     put_get_delete(&storage).await;
     assert_eq!(
         storage.link("assets/a.png").await,
@@ -168,12 +171,16 @@ async fn an_upload_while_storage_is_down_is_a_503_and_stores_no_row() {
     })
     .await;
     let token = app.access_token(app.seed_user("seeker@example.com").await.id);
-    app.multipart("/api/resumes/upload", &[("file", Some("cv.docx"), DOCX)], Some(&token))
-        .await
-        .assert(
-            StatusCode::SERVICE_UNAVAILABLE,
-            json!({"detail": "File storage is temporarily unavailable. Please retry shortly."}),
-        );
+    app.multipart(
+        "/api/resumes/upload",
+        &[("file", Some("cv.docx"), DOCX)],
+        Some(&token),
+    )
+    .await
+    .assert(
+        StatusCode::SERVICE_UNAVAILABLE,
+        json!({"detail": "File storage is temporarily unavailable. Please retry shortly."}),
+    );
     let rows = resume::Entity::find()
         .count(app.state.db.reader())
         .await

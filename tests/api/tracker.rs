@@ -44,14 +44,22 @@ async fn job_board() -> String {
     let html = |body: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body);
     let router = Router::new()
         .route("/jobs/1", get(move || async move { html(json_ld_page()) }))
-        .route("/login-wall", get(move || async move { html(LOGIN_WALL.to_owned()) }))
+        .route(
+            "/login-wall",
+            get(move || async move { html(LOGIN_WALL.to_owned()) }),
+        )
         .route(
             "/to-metadata",
             get(|| async { Redirect::temporary("http://169.254.169.254/latest/meta-data/") }),
         )
         .route(
             "/huge",
-            get(move || async move { html(format!("<html><body>{}</body></html>", "x".repeat(2 * 1024 * 1024))) }),
+            get(move || async move {
+                html(format!(
+                    "<html><body>{}</body></html>",
+                    "x".repeat(2 * 1024 * 1024)
+                ))
+            }),
         )
         .route(
             "/slow",
@@ -60,7 +68,10 @@ async fn job_board() -> String {
                 html(json_ld_page())
             }),
         )
-        .route("/missing", get(|| async { StatusCode::NOT_FOUND.into_response() }));
+        .route(
+            "/missing",
+            get(|| async { StatusCode::NOT_FOUND.into_response() }),
+        );
     spawn_server(router).await
 }
 
@@ -148,7 +159,12 @@ async fn url_create_extracts_json_ld_from_the_page() {
     let token = app.access_token(user.id);
     let url = format!("{board}/jobs/1");
     let response = app
-        .call(Method::POST, "/api/jobs/create/", Some(json!({"job_url": url})), Some(&token))
+        .call(
+            Method::POST,
+            "/api/jobs/create/",
+            Some(json!({"job_url": url})),
+            Some(&token),
+        )
         .await;
     let body = response.assert_status(StatusCode::CREATED).clone();
     assert_eq!(
@@ -205,7 +221,10 @@ async fn failed_extraction_without_manual_fields_is_a_400_and_leaves_no_row() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert!(detail.starts_with("Extraction failed: ") && detail.ends_with(manual), "{detail}");
+    assert!(
+        detail.starts_with("Extraction failed: ") && detail.ends_with(manual),
+        "{detail}"
+    );
     assert!(detail.contains("sign in"), "{detail}");
     assert_eq!(application_count(&app).await, 0);
 }
@@ -214,7 +233,11 @@ async fn failed_extraction_without_manual_fields_is_a_400_and_leaves_no_row() {
 async fn urls_to_private_addresses_are_refused_even_when_loopback_is_allowed() {
     let app = TestApp::new().await;
     let token = app.access_token(app.seed_user("seeker@example.com").await.id);
-    for url in ["http://10.0.0.1/job", "http://169.254.169.254/", "http://[::ffff:192.168.0.1]/"] {
+    for url in [
+        "http://10.0.0.1/job",
+        "http://169.254.169.254/",
+        "http://[::ffff:192.168.0.1]/",
+    ] {
         app.call(Method::POST, "/api/jobs/create", Some(json!({"job_url": url})), Some(&token))
             .await
             .assert(
@@ -257,13 +280,24 @@ async fn applications_are_listed_and_read_by_their_owner_only() {
     let owner = app.seed_user("owner@example.com").await;
     let other = app.seed_user("other@example.com").await;
     let (owner_token, other_token) = (app.access_token(owner.id), app.access_token(other.id));
-    let manual = |title: &str| json!({"company_name": "noon", "job_title": title, "job_description": "JD"});
+    let manual =
+        |title: &str| json!({"company_name": "noon", "job_title": title, "job_description": "JD"});
     let first = app
-        .call(Method::POST, "/api/jobs/create", Some(manual("First")), Some(&owner_token))
+        .call(
+            Method::POST,
+            "/api/jobs/create",
+            Some(manual("First")),
+            Some(&owner_token),
+        )
         .await
         .json;
     let second = app
-        .call(Method::POST, "/api/jobs/create", Some(manual("Second")), Some(&owner_token))
+        .call(
+            Method::POST,
+            "/api/jobs/create",
+            Some(manual("Second")),
+            Some(&owner_token),
+        )
         .await
         .json;
     app.get("/api/jobs/list/", Some(&owner_token))
@@ -273,7 +307,9 @@ async fn applications_are_listed_and_read_by_their_owner_only() {
         .await
         .assert(StatusCode::OK, json!([]));
     let path = format!("/api/jobs/{}/", first["id"]);
-    app.get(&path, Some(&owner_token)).await.assert(StatusCode::OK, first.clone());
+    app.get(&path, Some(&owner_token))
+        .await
+        .assert(StatusCode::OK, first.clone());
     let not_found = json!({"detail": "No JobApplication matches the given query."});
     app.get(&path, Some(&other_token))
         .await
@@ -289,7 +325,15 @@ async fn applications_are_listed_and_read_by_their_owner_only() {
     app.call(Method::DELETE, &path, None, Some(&other_token))
         .await
         .assert(StatusCode::NOT_FOUND, not_found);
-    app.get(&path, Some(&owner_token)).await.assert(StatusCode::OK, first);
+    app.get(&path, Some(&owner_token))
+        .await
+        .assert(StatusCode::OK, first);
+    app.call(Method::DELETE, &path, None, Some(&owner_token))
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    app.get("/api/jobs/list", Some(&owner_token))
+        .await
+        .assert(StatusCode::OK, json!([second]));
     app.get("/api/jobs/list", None).await.assert(
         StatusCode::UNAUTHORIZED,
         json!({"detail": "Authentication credentials were not provided."}),
@@ -313,30 +357,71 @@ async fn a_new_url_is_pending_at_once_and_extracted_by_the_worker() {
     let update = format!("/api/jobs/{}/update/", created["id"]);
     let url = format!("{board}/jobs/1");
     let pending = app
-        .call(Method::PATCH, &update, Some(json!({"job_url": url})), Some(&token))
+        .call(
+            Method::PATCH,
+            &update,
+            Some(json!({"job_url": url})),
+            Some(&token),
+        )
         .await;
     let body = pending.assert_status(StatusCode::OK);
     assert_eq!(
-        (&body["description_source"], &body["extraction_status"], &body["job_url"], &body["job_description"]),
-        (&json!("extracted"), &json!("pending"), &json!(url), &json!("Old JD"))
+        (
+            &body["description_source"],
+            &body["extraction_status"],
+            &body["job_url"],
+            &body["job_description"]
+        ),
+        (
+            &json!("extracted"),
+            &json!("pending"),
+            &json!(url),
+            &json!("Old JD")
+        )
     );
     assert_eq!(app.run_pending_jobs().await, 1);
-    let done = app.get(&format!("/api/jobs/{}", created["id"]), Some(&token)).await;
+    let done = app
+        .get(&format!("/api/jobs/{}", created["id"]), Some(&token))
+        .await;
     let body = done.assert_status(StatusCode::OK);
     assert_eq!(
-        (&body["extraction_status"], &body["job_title"], &body["company_name"], &body["job_description"]),
-        (&json!("success"), &json!("Backend Engineer"), &json!("Fintrail"), &json!(DESCRIPTION))
+        (
+            &body["extraction_status"],
+            &body["job_title"],
+            &body["company_name"],
+            &body["job_description"]
+        ),
+        (
+            &json!("success"),
+            &json!("Backend Engineer"),
+            &json!("Fintrail"),
+            &json!(DESCRIPTION)
+        )
     );
 
     // A login wall ends needs_manual with its reason, keeping the fields.
     let wall = format!("{board}/login-wall");
-    app.call(Method::PUT, &update, Some(json!({"job_url": wall})), Some(&token))
-        .await
-        .assert_status(StatusCode::OK);
+    app.call(
+        Method::PUT,
+        &update,
+        Some(json!({"job_url": wall})),
+        Some(&token),
+    )
+    .await
+    .assert_status(StatusCode::OK);
     app.run_pending_jobs().await;
-    let body = app.get(&format!("/api/jobs/{}", created["id"]), Some(&token)).await.json;
+    let body = app
+        .get(&format!("/api/jobs/{}", created["id"]), Some(&token))
+        .await
+        .json;
     assert_eq!(body["extraction_status"], "needs_manual");
-    assert!(body["extraction_error"].as_str().unwrap().contains("sign in"), "{body}");
+    assert!(
+        body["extraction_error"]
+            .as_str()
+            .unwrap()
+            .contains("sign in"),
+        "{body}"
+    );
     assert_eq!(body["job_description"], DESCRIPTION);
 
     // Completing the manual fields makes it manual/success.
@@ -350,7 +435,11 @@ async fn a_new_url_is_pending_at_once_and_extracted_by_the_worker() {
         .await;
     let body = manual.assert_status(StatusCode::OK);
     assert_eq!(
-        (&body["description_source"], &body["extraction_status"], &body["extraction_error"]),
+        (
+            &body["description_source"],
+            &body["extraction_status"],
+            &body["extraction_error"]
+        ),
         (&json!("manual"), &json!("success"), &json!(""))
     );
     app.get(&update, Some(&token)).await.assert(

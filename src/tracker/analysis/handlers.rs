@@ -104,8 +104,9 @@ fn resume_id(body: &Value) -> ApiResult<Option<i64>> {
 }
 
 fn candidate_level(body: &Value) -> ApiResult<CandidateLevel> {
-    let invalid =
-        || ApiError::BadRequest("candidate_level must be either 'fresher' or 'experienced'.".into());
+    let invalid = || {
+        ApiError::BadRequest("candidate_level must be either 'fresher' or 'experienced'.".into())
+    };
     match body.get("candidate_level") {
         None | Some(Value::Null) => Ok(CandidateLevel::Experienced),
         Some(Value::String(raw)) => CandidateLevel::parse(raw).ok_or_else(invalid),
@@ -131,11 +132,7 @@ pub fn target_stack(body: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn own_application(
-    state: &AppState,
-    user_id: i64,
-    id: i64,
-) -> ApiResult<application::Model> {
+async fn own_application(state: &AppState, user_id: i64, id: i64) -> ApiResult<application::Model> {
     application::Entity::find_by_id(id)
         .filter(application::Column::UserId.eq(user_id))
         .one(state.db.reader())
@@ -172,7 +169,9 @@ pub async fn start_analysis(
         None => return Err(no_resume()),
     };
     if resume.parsed_text.trim().is_empty() {
-        return Err(ApiError::BadRequest("Selected resume is not parsed yet.".into()));
+        return Err(ApiError::BadRequest(
+            "Selected resume is not parsed yet.".into(),
+        ));
     }
     if job.job_description.trim().is_empty() {
         return Err(ApiError::BadRequest(

@@ -8,14 +8,22 @@ use serde_json::{Map, Value, json};
 use super::{AnalysisInput, CandidateLevel, EngineOutput};
 use crate::ai::{AiError, ChatClient};
 
-const BUCKETS: [&str; 4] = ["skills_match", "project_impact", "tools_frameworks", "role_fit"];
+const BUCKETS: [&str; 4] = [
+    "skills_match",
+    "project_impact",
+    "tools_frameworks",
+    "role_fit",
+];
 /// Resume and posting text beyond this is cut from the prompt (tokens cost money and time).
 const MAX_PROMPT_CHARS: usize = 24_000;
 const MAX_LIST_ITEMS: usize = 20;
 const MAX_ITEM_CHARS: usize = 400;
 
 /// Asks the provider to analyse `input`.
-pub async fn analyze(client: &ChatClient, input: &AnalysisInput<'_>) -> Result<EngineOutput, AiError> {
+pub async fn analyze(
+    client: &ChatClient,
+    input: &AnalysisInput<'_>,
+) -> Result<EngineOutput, AiError> {
     let answer = client
         .complete_json(&system_prompt(input.candidate_level), &user_prompt(input))
         .await?;
@@ -72,7 +80,9 @@ fn cut(text: &str, max: usize) -> &str {
 /// The model's answer as a stored result, or why it is unusable.
 pub fn normalize(answer: &Value) -> Result<EngineOutput, AiError> {
     let Value::Object(object) = answer else {
-        return Err(AiError::InvalidResponse("the answer is not a JSON object".into()));
+        return Err(AiError::InvalidResponse(
+            "the answer is not a JSON object".into(),
+        ));
     };
     let buckets = object.get("score_breakdown").and_then(breakdown);
     let (ats_score, score_breakdown) = match buckets {
@@ -104,7 +114,10 @@ fn breakdown(value: &Value) -> Option<Map<String, Value>> {
         .iter()
         .map(|name| {
             let score = object.get(*name).and_then(number)?;
-            Some((name.to_string(), json!(score.clamp(0.0, 25.0).round() as i64)))
+            Some((
+                name.to_string(),
+                json!(score.clamp(0.0, 25.0).round() as i64),
+            ))
         })
         .collect()
 }
@@ -113,7 +126,13 @@ fn breakdown(value: &Value) -> Option<Map<String, Value>> {
 fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => n.as_f64().filter(|f| f.is_finite()),
-        Value::String(s) => s.split('/').next()?.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        Value::String(s) => s
+            .split('/')
+            .next()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite()),
         _ => None,
     }
 }
@@ -173,7 +192,8 @@ mod tests {
 
     #[test]
     fn without_a_valid_breakdown_the_score_is_the_models_clamped() {
-        let out = normalize(&json!({"ats_score": "140", "score_breakdown": {"skills_match": 3}})).unwrap();
+        let out = normalize(&json!({"ats_score": "140", "score_breakdown": {"skills_match": 3}}))
+            .unwrap();
         assert_eq!((out.ats_score, out.score_breakdown), (100, json!({})));
         assert!(normalize(&json!({"strengths": []})).is_err());
     }

@@ -25,7 +25,10 @@ pub fn analysis_job(analysis_id: i64, generation: i32) -> NewJob {
 
 /// How a run ended, before it is recorded.
 enum RunResult {
-    Done { output: EngineOutput, engine: &'static str },
+    Done {
+        output: EngineOutput,
+        engine: &'static str,
+    },
     Failed(String),
 }
 
@@ -102,7 +105,10 @@ async fn run_engine(
         target_stack,
     };
     match llm::analyze(client, &input).await {
-        Ok(output) => RunResult::Done { output, engine: "llm" },
+        Ok(output) => RunResult::Done {
+            output,
+            engine: "llm",
+        },
         Err(err) if state.config.ai_fallback_local => {
             tracing::warn!(error = %err, "LLM analysis failed; answering with the local engine");
             run_local(job, resume_text, level, target_stack, "local_fallback").await
