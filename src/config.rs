@@ -107,6 +107,8 @@ pub struct Config {
     pub ats_engine: AtsEngine,
     /// `AI_FALLBACK=local`: a failed LLM analysis is answered by the local engine instead.
     pub ai_fallback_local: bool,
+    /// How long a rendered public portfolio may be served from memory; zero disables it.
+    pub public_page_cache_ttl: Duration,
 }
 
 /// The ATS analysis engine.
@@ -152,6 +154,7 @@ impl fmt::Debug for Config {
             .field("ai", &self.ai)
             .field("ats_engine", &self.ats_engine)
             .field("ai_fallback_local", &self.ai_fallback_local)
+            .field("public_page_cache_ttl", &self.public_page_cache_ttl)
             .finish()
     }
 }
@@ -213,6 +216,7 @@ fn ai_from(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<AiCon
         base_url,
         api_key: api_key.map(Secret::new),
         model: var("AI_MODEL").unwrap_or_else(|| ai::DEFAULT_MODEL.into()),
+        image_model: var("AI_IMAGE_MODEL").unwrap_or_else(|| ai::DEFAULT_IMAGE_MODEL.into()),
         timeout: Duration::from_secs(parse_var(var, "AI_TIMEOUT_SECONDS", 60)?),
         retries: parse_var(var, "AI_RETRIES", 2)?,
     }))
@@ -310,6 +314,12 @@ impl Config {
             ai,
             ats_engine,
             ai_fallback_local,
+            public_page_cache_ttl: Duration::from_secs(parse_var(
+                &var,
+                "CAREERHUB_PUBLIC_CACHE_SECONDS",
+                // As with accounts: only one process can drop its copy on every write.
+                if is_sqlite_url(&database_url) { 30 } else { 0 },
+            )?),
             environment,
             addr,
             data_dir,
@@ -396,6 +406,7 @@ impl Config {
             ai: None,
             ats_engine: AtsEngine::Local,
             ai_fallback_local: false,
+            public_page_cache_ttl: Duration::from_secs(30),
         }
     }
 

@@ -29,6 +29,8 @@ pub mod fetch;
 pub mod health;
 /// HTTP plumbing: request logging, metrics recording, trailing-slash handling, panics.
 pub mod http;
+/// Uploaded images validated, cleaned of metadata and re-encoded before storage.
+pub mod images;
 /// Industries: the vocabulary, employer and job-title resolution, years and matching.
 pub mod industries;
 /// Career Navigator's market data: job postings, trends and skill gaps.
@@ -37,6 +39,8 @@ pub mod market;
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
 pub mod openapi;
+/// Grooya: portfolios, public pages, projects, skills, assets and AI generation.
+pub mod portfolios;
 /// Breneo: work history, educations, skills, the industry profile and public profiles.
 pub mod profiles;
 /// Durable background jobs in the app database and the worker that runs them.

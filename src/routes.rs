@@ -16,8 +16,13 @@ use crate::market::admin as market_admin;
 use crate::market::handlers as market;
 use crate::market::search;
 use crate::openapi::{ApiDoc, with_contract_paths};
+use crate::portfolios::{
+    assets, generate, handlers as portfolios, projects, public as public_portfolios,
+    skills as grooya_skills,
+};
 use crate::profiles::{industry, public, skills, work_history};
 use crate::resumes;
+use crate::resumes::grooya as resume_documents;
 use crate::state::AppState;
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
@@ -106,6 +111,55 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(grooya::logout))
         .routes(routes!(grooya::refresh))
         .routes(routes!(grooya::get_user, grooya::update_user))
+        // Grooya: portfolios, public pages, projects, skills, resumes, assets, AI
+        .routes(routes!(
+            portfolios::list_portfolios,
+            portfolios::create_portfolio
+        ))
+        .routes(routes!(
+            portfolios::get_portfolio,
+            portfolios::put_portfolio,
+            portfolios::patch_portfolio,
+            portfolios::delete_portfolio
+        ))
+        .routes(routes!(portfolios::duplicate_portfolio))
+        .routes(routes!(public_portfolios::get_public_portfolio))
+        .routes(routes!(projects::list_projects, projects::create_project))
+        .routes(routes!(
+            projects::get_project,
+            projects::put_project,
+            projects::patch_project,
+            projects::delete_project
+        ))
+        .routes(routes!(
+            grooya_skills::list_skills,
+            grooya_skills::create_skill
+        ))
+        .routes(routes!(
+            grooya_skills::get_skill,
+            grooya_skills::put_skill,
+            grooya_skills::patch_skill,
+            grooya_skills::delete_skill
+        ))
+        .routes(routes!(
+            resume_documents::list_resume_documents,
+            resume_documents::create_resume_document
+        ))
+        .routes(routes!(
+            resume_documents::get_resume_document,
+            resume_documents::put_resume_document,
+            resume_documents::patch_resume_document,
+            resume_documents::delete_resume_document
+        ))
+        .routes(routes!(assets::list_assets))
+        .routes({
+            let (schemas, paths, route) = routes!(assets::upload_asset);
+            let limit = DefaultBodyLimit::max(assets::MAX_UPLOAD_BODY_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes(routes!(assets::delete_asset))
+        .routes(routes!(generate::generate_text))
+        .routes(routes!(generate::generate_image))
         // Gan7Club
         .routes(routes!(gan7club::login_background))
         .routes(routes!(gan7club::login_talent))

@@ -16,6 +16,7 @@ use crate::http::metrics::Metrics;
 use crate::market::analytics::{SkillTally, Trending};
 use crate::market::cache::Cached;
 use crate::market::theirstack::TheirStack;
+use crate::portfolios::public::PublicPages;
 use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
@@ -46,6 +47,8 @@ pub struct Inner {
     pub fetcher: PageFetcher,
     /// The AI provider, when configured.
     pub ai: Option<ChatClient>,
+    /// Rendered public portfolio pages by slug.
+    pub public_pages: PublicPages,
 }
 
 /// Market answers shared between requests (see `market::cache`).
@@ -73,6 +76,7 @@ impl AppState {
             storage,
             fetcher,
             ai,
+            public_pages: PublicPages::new(config.public_page_cache_ttl),
             tokens: TokenKeys::from_config(&config),
             auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
             accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),

@@ -12,6 +12,9 @@ use crate::config::Secret;
 /// Groq's endpoint and the model the original JobTracker used there.
 pub const DEFAULT_BASE_URL: &str = "https://api.groq.com/openai/v1";
 pub const DEFAULT_MODEL: &str = "llama-3.3-70b-versatile";
+pub const DEFAULT_IMAGE_MODEL: &str = "gpt-image-1";
+/// A generated image larger than this is refused.
+const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AiConfig {
@@ -20,6 +23,8 @@ pub struct AiConfig {
     /// `None` for keyless local servers (Ollama).
     pub api_key: Option<Secret>,
     pub model: String,
+    /// The model asked for images (`POST …/images/generations`).
+    pub image_model: String,
     /// For one attempt.
     pub timeout: Duration,
     /// Attempts after the first on a retryable failure.
@@ -121,6 +126,48 @@ impl ChatClient {
             .and_then(Value::as_str)
             .ok_or_else(|| AiError::InvalidResponse("no message content".into()))?;
         parse_json_object(content)
+    }
+}
+
+impl ChatClient {
+    /// Asks the images endpoint for one image of `prompt` and returns its bytes (the answer's
+    /// `b64_json`).
+    pub async fn generate_image(&self, prompt: &str) -> Result<bytes::Bytes, AiError> {
+        use base64::Engine;
+        let url = format!(
+            "{}/images/generations",
+            self.config.base_url.trim_end_matches('/')
+        );
+        let body = json!({
+            "model": self.config.image_model,
+            "prompt": prompt,
+            "n": 1,
+            "size": "1024x1024",
+            "response_format": "b64_json",
+        });
+        let mut request = self.http.post(url).json(&body);
+        if let Some(key) = &self.config.api_key {
+            request = request.bearer_auth(key.expose());
+        }
+        let response = request.send().await.map_err(classify)?;
+        if !response.status().is_success() {
+            return Err(AiError::Status(response.status().as_u16()));
+        }
+        let reply: Value = response
+            .json()
+            .await
+            .map_err(|_| AiError::InvalidResponse("the body is not JSON".into()))?;
+        let encoded = reply
+            .pointer("/data/0/b64_json")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AiError::InvalidResponse("no image in the answer".into()))?;
+        if encoded.len() > MAX_IMAGE_BYTES / 3 * 4 {
+            return Err(AiError::InvalidResponse("the image is too large".into()));
+        }
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map(bytes::Bytes::from)
+            .map_err(|_| AiError::InvalidResponse("the image is not base64".into()))
     }
 }
 

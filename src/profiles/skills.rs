@@ -83,15 +83,14 @@ pub async fn add_my_skill(
     user: ActiveUser,
     Json(body): Json<AddSkillRequest>,
 ) -> ApiResult<(StatusCode, Json<SkillResponse>)> {
+    let created = insert_skill(&state, &user, body.name.as_deref(), None).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// A skill name as typed, resolved against the taxonomy, or the field error.
+pub fn resolve_name(name: Option<&str>) -> ApiResult<skills::ResolvedSkill> {
     let mut errors = FieldErrors::default();
-    let typed = text_field(
-        &mut errors,
-        "name",
-        body.name.as_deref(),
-        None,
-        true,
-        MAX_SKILL_CHARS,
-    );
+    let typed = text_field(&mut errors, "name", name, None, true, MAX_SKILL_CHARS);
     let resolved = skills::resolve(&typed);
     if resolved.key.is_empty() && errors.is_empty() {
         errors.add(
@@ -100,7 +99,18 @@ pub async fn add_my_skill(
         );
     }
     errors.into_result()?;
+    Ok(resolved)
+}
 
+/// Adds a skill to the user's list (Breneo's and Grooya's routes): once per skill, at most 100.
+/// `category` is used only for a skill the taxonomy does not know.
+pub async fn insert_skill(
+    state: &AppState,
+    user: &ActiveUser,
+    name: Option<&str>,
+    category: Option<String>,
+) -> ApiResult<user_skill::Model> {
+    let resolved = resolve_name(name)?;
     let user_id = user.id();
     let created = db::in_transaction(state.db.writer(), async |txn| {
         service::lock_user(txn, user_id).await?;
@@ -127,7 +137,10 @@ pub async fn add_my_skill(
             user_id: Set(user_id),
             name: Set(resolved.name),
             normalized_name: Set(resolved.key),
-            category: Set(resolved.category.map(|c| c.as_str().to_owned())),
+            category: Set(resolved
+                .category
+                .map(|c| c.as_str().to_owned())
+                .or(category)),
             position: Set(last_position.map_or(0, |p| p + 1)),
             created_at: Set(db::now()),
             ..Default::default()
@@ -135,8 +148,8 @@ pub async fn add_my_skill(
         Ok(row.insert(txn).await?)
     })
     .await?;
-    state.accounts.forget(user.id());
-    Ok((StatusCode::CREATED, Json(created.into())))
+    state.accounts.forget(user_id);
+    Ok(created)
 }
 
 /// Remove one of the user's skills.

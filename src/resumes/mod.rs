@@ -1,8 +1,10 @@
 //! Resumes, one resource for two products: JobTracker's uploaded files (PDF, DOCX or text, read
 //! to text before the upload is answered) and Grooya's structured JSON resumes.
 //!
-//! `POST /api/resumes/upload/` and `GET /api/resumes/list/` are JobTracker's routes.
+//! `POST /api/resumes/upload/` and `GET /api/resumes/list/` are JobTracker's routes; `grooya`
+//! holds Grooya's `/api/resumes/` CRUD.
 
+pub mod grooya;
 pub mod resume;
 pub mod text;
 

@@ -316,6 +316,7 @@ async fn llm_app(reply: Reply, fallback: bool) -> (TestApp, Provider) {
             base_url: format!("{base}/openai/v1"),
             api_key: Some(Secret::new("gsk-test")),
             model: "llama-3.3-70b-versatile".into(),
+            image_model: "gpt-image-1".into(),
             timeout: Duration::from_secs(1),
             retries: 1,
         });

@@ -271,6 +271,21 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         "/api/ai/analyze/{job_id}/",
         "/api/ai/result/{job_id}/",
         "/api/ai/result/{job_id}/stream/",
+        // Grooya
+        "/api/portfolios/",
+        "/api/portfolios/{id}/",
+        "/api/portfolios/{id}/duplicate/",
+        "/api/public/portfolios/{slug}/",
+        "/api/projects/",
+        "/api/projects/{id}/",
+        "/api/skills/",
+        "/api/skills/{id}/",
+        "/api/resumes/",
+        "/api/resumes/{id}/",
+        "/api/assets/",
+        "/api/assets/{id}/",
+        "/api/ai/generate-text/",
+        "/api/ai/generate-image/",
     ] {
         assert!(
             paths.contains(&expected),
@@ -279,7 +294,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     }
     assert_eq!(
         paths.len(),
-        43,
+        57,
         "a route was added without a test naming it: {paths:?}"
     );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());

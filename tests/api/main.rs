@@ -2,9 +2,11 @@
 
 mod accounts;
 mod analysis;
+mod assets;
 mod breneo;
 mod cli;
 mod foundation;
+mod grooya;
 mod helpers;
 mod market;
 mod queue;

@@ -68,7 +68,7 @@ fn s3_endpoint() -> &'static str {
 }
 
 /// A fresh bucket on the S3 server.
-async fn new_bucket() -> S3Config {
+pub async fn new_bucket() -> S3Config {
     let bucket = format!("careerhub-{}", uuid::Uuid::new_v4().simple());
     let endpoint = s3_endpoint();
     let created = reqwest::Client::new()

@@ -1,0 +1,217 @@
+//! Uploaded images, made safe before anything is stored: the format decided by the bytes
+//! (JPEG, PNG, GIF or WebP), the dimensions read from the header and refused past the pixel
+//! limits (decompression bombs), a decode under an allocation limit, the EXIF orientation
+//! applied, and a re-encode that carries no metadata (EXIF, GPS, comments) and nothing appended
+//! after the image. Runs on the blocking pool with a time limit; a panic is a refusal.
+
+use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use bytes::Bytes;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// Largest upload accepted.
+pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+/// Largest side and pixel count decoded.
+pub const MAX_SIDE: u32 = 12_000;
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Memory the decoder may take.
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+const PROCESS_TIME_LIMIT: Duration = Duration::from_secs(20);
+const JPEG_QUALITY: u8 = 88;
+
+/// Django's message for anything that is not a readable image.
+pub const NOT_AN_IMAGE: &str =
+    "Upload a valid image. The file you uploaded was either not an image or a corrupted image.";
+
+/// Why an upload was refused; each is a 400 on the upload's field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("{NOT_AN_IMAGE}")]
+    NotAnImage,
+    #[error("The image is larger than the 10 MB limit.")]
+    TooLarge,
+    #[error(
+        "The image is {width}\u{d7}{height} pixels; the limit is 40 megapixels and 12000 pixels a side."
+    )]
+    TooManyPixels { width: u32, height: u32 },
+    #[error("The file holds more than an image (for example an archive appended to it).")]
+    Polyglot,
+}
+
+/// An image as stored.
+#[derive(Debug, Clone)]
+pub struct CleanImage {
+    pub bytes: Bytes,
+    /// `png` or `jpg`.
+    pub extension: &'static str,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// How to re-encode.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    /// Scale down (keeping the aspect ratio) so neither side passes this.
+    pub max_side: Option<u32>,
+}
+
+/// Validates and cleans `bytes` off the async threads.
+pub async fn clean(bytes: Bytes, output: Output) -> Result<CleanImage, ImageError> {
+    let work = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(AssertUnwindSafe(|| clean_blocking(&bytes, output)))
+    });
+    match tokio::time::timeout(PROCESS_TIME_LIMIT, work).await {
+        Ok(Ok(Ok(result))) => result,
+        Ok(_) => {
+            tracing::warn!("image decoding panicked");
+            Err(ImageError::NotAnImage)
+        }
+        Err(_) => {
+            tracing::warn!("image processing timed out");
+            Err(ImageError::NotAnImage)
+        }
+    }
+}
+
+/// The whole pipeline, synchronously.
+pub fn clean_blocking(bytes: &[u8], output: Output) -> Result<CleanImage, ImageError> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge);
+    }
+    let format = image::guess_format(bytes).map_err(|_| ImageError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP
+    ) {
+        return Err(ImageError::NotAnImage);
+    }
+    if has_zip_directory(bytes) {
+        return Err(ImageError::Polyglot);
+    }
+    let (width, height) = header_reader(bytes, format)
+        .into_dimensions()
+        .map_err(|_| ImageError::NotAnImage)?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ImageError::TooManyPixels { width, height });
+    }
+    let mut decoder = reader(bytes, format)
+        .into_decoder()
+        .map_err(|_| ImageError::NotAnImage)?;
+    let orientation = decoder.orientation().map_err(|_| ImageError::NotAnImage)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| ImageError::NotAnImage)?;
+    image.apply_orientation(orientation);
+    if let Some(max) = output.max_side
+        && (image.width() > max || image.height() > max)
+    {
+        image = image.resize(max, max, image::imageops::FilterType::Lanczos3);
+    }
+    encode(image, format == ImageFormat::Jpeg)
+}
+
+/// A reader for the header alone, so an oversized image is reported with its size.
+fn header_reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    reader.no_limits();
+    reader
+}
+
+fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    reader
+}
+
+/// A ZIP's end-of-central-directory record in the last 64 KB: the mark of an archive glued to
+/// an image (a GIFAR-style polyglot). Image data holds these four bytes only by rare chance.
+fn has_zip_directory(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(65_557)..];
+    tail.windows(4).any(|w| w == b"PK\x05\x06")
+}
+
+/// Photos stay JPEG; everything else becomes PNG (lossless, keeps transparency).
+fn encode(image: DynamicImage, photo: bool) -> Result<CleanImage, ImageError> {
+    let (width, height) = (image.width(), image.height());
+    let mut out = Vec::new();
+    let (extension, content_type) = if photo {
+        let rgb = DynamicImage::ImageRgb8(image.into_rgb8());
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+        rgb.write_with_encoder(encoder)
+            .map_err(|_| ImageError::NotAnImage)?;
+        ("jpg", "image/jpeg")
+    } else {
+        image
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(|_| ImageError::NotAnImage)?;
+        ("png", "image/png")
+    };
+    Ok(CleanImage {
+        bytes: Bytes::from(out),
+        extension,
+        content_type,
+        width,
+        height,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = DynamicImage::new_rgba8(width, height);
+        let mut out = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_png_is_re_encoded_and_scaled_down() {
+        let clean = clean_blocking(
+            &png(300, 150),
+            Output {
+                max_side: Some(100),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (clean.width, clean.height, clean.extension),
+            (100, 50, "png")
+        );
+        assert!(clean.bytes.starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn refusals() {
+        let unlimited = Output { max_side: None };
+        assert_eq!(
+            clean_blocking(b"GIF89a junk", unlimited).unwrap_err(),
+            ImageError::NotAnImage
+        );
+        assert_eq!(
+            clean_blocking(b"%PDF-1.7", unlimited).unwrap_err(),
+            ImageError::NotAnImage
+        );
+        let good = png(20, 20);
+        assert_eq!(
+            clean_blocking(&good[..good.len() / 2], unlimited).unwrap_err(),
+            ImageError::NotAnImage
+        );
+        let mut polyglot = good.clone();
+        polyglot.extend_from_slice(b"PK\x03\x04....PK\x05\x06\0\0\0\0");
+        assert_eq!(
+            clean_blocking(&polyglot, unlimited).unwrap_err(),
+            ImageError::Polyglot
+        );
+    }
+}
