@@ -64,6 +64,29 @@ enum Command {
         /// The JSON file dumpdata wrote.
         file: PathBuf,
     },
+    /// Grant or end a user's subscription (it sets their plan in every product).
+    #[command(subcommand)]
+    Subscription(SubscriptionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SubscriptionCommand {
+    /// Start a plan for a user now, ending any other.
+    Grant {
+        #[arg(long)]
+        email: String,
+        /// starter, pro or premium.
+        #[arg(long)]
+        plan: String,
+        /// Ends after this many days; without it, until ended.
+        #[arg(long)]
+        days: Option<u32>,
+    },
+    /// End a user's active subscription (back to the free plan).
+    End {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -145,6 +168,11 @@ pub async fn run() -> anyhow::Result<()> {
             let report = import_jobs(&db, &file, &defaults).await?;
             print!("{report}");
             Ok(())
+        }
+        Command::Subscription(command) => {
+            let db = Db::connect(&config).await?;
+            db.migrate().await?;
+            manage_subscription(&db, command).await
         }
         Command::Openapi => unreachable!("handled before configuration is read"),
     }
@@ -248,4 +276,31 @@ fn prompt(question: &str) -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("reading the answer")?;
     Ok(line.trim().to_owned())
+}
+
+async fn manage_subscription(db: &Db, command: SubscriptionCommand) -> anyhow::Result<()> {
+    use crate::talent::subscription;
+    let email = match &command {
+        SubscriptionCommand::Grant { email, .. } | SubscriptionCommand::End { email } => email,
+    };
+    let user = crate::accounts::service::find_by_email(db.reader(), email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with the email {email}"))?;
+    match command {
+        SubscriptionCommand::Grant { plan, days, .. } => {
+            let tier = subscription::parse_plan(&plan)
+                .ok_or_else(|| anyhow::anyhow!("the plan must be starter, pro or premium"))?;
+            let ends_at = days.map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+            let granted = subscription::grant(db.writer(), user.id, tier, ends_at).await?;
+            println!("{} now has the {} plan", user.email, granted.plan);
+        }
+        SubscriptionCommand::End { .. } => {
+            let ended = subscription::end(db.writer(), user.id).await?;
+            println!(
+                "{} is on the free plan ({ended} subscription ended)",
+                user.email
+            );
+        }
+    }
+    Ok(())
 }

@@ -109,6 +109,8 @@ pub struct Config {
     pub ai_fallback_local: bool,
     /// How long a rendered public portfolio may be served from memory; zero disables it.
     pub public_page_cache_ttl: Duration,
+    /// How often the worker deletes stored files no row points to; `None` off.
+    pub sweep_interval: Option<Duration>,
 }
 
 /// The ATS analysis engine.
@@ -155,6 +157,7 @@ impl fmt::Debug for Config {
             .field("ats_engine", &self.ats_engine)
             .field("ai_fallback_local", &self.ai_fallback_local)
             .field("public_page_cache_ttl", &self.public_page_cache_ttl)
+            .field("sweep_interval", &self.sweep_interval)
             .finish()
     }
 }
@@ -320,6 +323,10 @@ impl Config {
                 // As with accounts: only one process can drop its copy on every write.
                 if is_sqlite_url(&database_url) { 30 } else { 0 },
             )?),
+            sweep_interval: match parse_var(&var, "CAREERHUB_SWEEP_HOURS", 6u64)? {
+                0 => None,
+                hours => Some(Duration::from_secs(3600 * hours)),
+            },
             environment,
             addr,
             data_dir,
@@ -407,6 +414,7 @@ impl Config {
             ats_engine: AtsEngine::Local,
             ai_fallback_local: false,
             public_page_cache_ttl: Duration::from_secs(30),
+            sweep_interval: None,
         }
     }
 

@@ -422,6 +422,8 @@ impl FromRequestParts<AppState> for ClientIp {
 pub struct FormPart {
     pub name: String,
     pub file_name: Option<String>,
+    /// The part's declared `Content-Type`, if any.
+    pub content_type: Option<String>,
     pub bytes: Bytes,
 }
 
@@ -453,10 +455,12 @@ pub async fn read_multipart(
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
         let bytes = field.bytes().await.map_err(multipart_error)?;
         parts.push(FormPart {
             name,
             file_name,
+            content_type,
             bytes,
         });
     }

@@ -38,6 +38,70 @@ pub enum ImageError {
     TooManyPixels { width: u32, height: u32 },
     #[error("The file holds more than an image (for example an archive appended to it).")]
     Polyglot,
+    #[error("The file's name or type says {claimed} but its content is {actual}.")]
+    Mislabelled {
+        claimed: &'static str,
+        actual: &'static str,
+    },
+}
+
+/// The format a file name's extension or a content type names, if it is an image format.
+fn claimed_format(name: Option<&str>, content_type: Option<&str>) -> Vec<ImageFormat> {
+    let mut claims = Vec::new();
+    if let Some(ext) = name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+    {
+        claims.extend(match ext.as_str() {
+            "jpg" | "jpeg" | "jpe" => Some(ImageFormat::Jpeg),
+            "png" => Some(ImageFormat::Png),
+            "gif" => Some(ImageFormat::Gif),
+            "webp" => Some(ImageFormat::WebP),
+            _ => None,
+        });
+    }
+    if let Some(kind) = content_type.map(|t| t.trim().to_ascii_lowercase()) {
+        claims.extend(match kind.as_str() {
+            "image/jpeg" | "image/jpg" | "image/pjpeg" => Some(ImageFormat::Jpeg),
+            "image/png" => Some(ImageFormat::Png),
+            "image/gif" => Some(ImageFormat::Gif),
+            "image/webp" => Some(ImageFormat::WebP),
+            _ => None,
+        });
+    }
+    claims
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::Png => "PNG",
+        ImageFormat::Gif => "GIF",
+        ImageFormat::WebP => "WebP",
+        _ => "another format",
+    }
+}
+
+/// Refuses a file whose name or declared type names an image format other than its content's
+/// (for routes that hold uploads to what they claim, like profile pictures).
+pub fn check_label(
+    bytes: &[u8],
+    name: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<(), ImageError> {
+    let Ok(actual) = image::guess_format(bytes) else {
+        return Err(ImageError::NotAnImage);
+    };
+    match claimed_format(name, content_type)
+        .into_iter()
+        .find(|c| *c != actual)
+    {
+        Some(claimed) => Err(ImageError::Mislabelled {
+            claimed: format_name(claimed),
+            actual: format_name(actual),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// An image as stored.

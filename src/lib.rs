@@ -59,6 +59,8 @@ pub mod skills;
 pub mod state;
 /// Stored files on a local directory or an S3-compatible bucket.
 pub mod storage;
+/// Gan7Club's profiles, pictures, score and subscriptions; account export and deletion.
+pub mod talent;
 /// JobTracker: job applications, page extraction and ATS analysis.
 pub mod tracker;
 /// Field validation in DRF's shape, shared by every feature's forms.

@@ -24,6 +24,7 @@ use crate::profiles::{industry, public, skills, work_history};
 use crate::resumes;
 use crate::resumes::grooya as resume_documents;
 use crate::state::AppState;
+use crate::talent::{handlers as talent, lifecycle};
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
 use crate::{health, http, storage};
@@ -110,7 +111,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(grooya::login))
         .routes(routes!(grooya::logout))
         .routes(routes!(grooya::refresh))
-        .routes(routes!(grooya::get_user, grooya::update_user))
+        .routes(routes!(
+            grooya::get_user,
+            grooya::update_user,
+            lifecycle::delete_my_account
+        ))
+        .routes(routes!(lifecycle::export_my_data))
         // Grooya: portfolios, public pages, projects, skills, resumes, assets, AI
         .routes(routes!(
             portfolios::list_portfolios,
@@ -163,6 +169,21 @@ pub fn api() -> OpenApiRouter<AppState> {
         // Gan7Club
         .routes(routes!(gan7club::login_background))
         .routes(routes!(gan7club::login_talent))
+        .routes(routes!(gan7club::register))
+        .routes({
+            let (schemas, paths, route) = routes!(
+                talent::get_background_profile,
+                talent::post_background_profile
+            );
+            let limit = DefaultBodyLimit::max(crate::portfolios::assets::MAX_UPLOAD_BODY_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes({
+            let (schemas, paths, route) =
+                routes!(talent::get_talent_profile, talent::post_talent_profile);
+            let limit = DefaultBodyLimit::max(crate::portfolios::assets::MAX_UPLOAD_BODY_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
 }
 
 /// The routes plus the docs, the JSON 404/405 answers, and the state.

@@ -314,6 +314,20 @@ impl Storage {
         }
     }
 
+    /// Every stored key under `prefix` (e.g. `assets/`) with when it was written.
+    pub fn list(
+        &self,
+        prefix: &str,
+    ) -> impl futures::Stream<Item = Result<(String, chrono::DateTime<chrono::Utc>), StorageError>> + use<>
+    {
+        use futures::StreamExt;
+        let prefix = ObjectPath::from(prefix.trim_end_matches('/'));
+        self.store.list(Some(&prefix)).map(|meta| {
+            meta.map(|meta| (meta.location.to_string(), meta.last_modified))
+                .map_err(StorageError::from)
+        })
+    }
+
     /// Deletes `key`; a key already gone is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self.store.delete(&location(key)?).await {

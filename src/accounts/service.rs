@@ -113,6 +113,12 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
         }
         let created = row.insert(txn).await?;
         replace_skills(txn, created.id, &skills).await?;
+        if matches!(
+            created.account_kind,
+            AccountKind::Talent | AccountKind::Background
+        ) {
+            crate::talent::handlers::ensure_profile(txn, created.id).await?;
+        }
         Ok(created)
     })
     .await;
@@ -184,6 +190,17 @@ pub async fn lock_user(
         .one(txn)
         .await?;
     Ok(())
+}
+
+/// The account with this email (compared as stored: normalized).
+pub async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(normalize_email(email)))
+        .one(conn)
+        .await
 }
 
 pub async fn email_exists(

@@ -12,6 +12,7 @@ mod m20261122_000006_market_sync;
 mod m20261122_000007_posting_indexes;
 mod m20261130_000008_job_tracker;
 mod m20261130_000009_grooya;
+mod m20261130_000010_gan7club;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_posting_indexes::Migration),
             Box::new(m20261130_000008_job_tracker::Migration),
             Box::new(m20261130_000009_grooya::Migration),
+            Box::new(m20261130_000010_gan7club::Migration),
         ]
     }
 }

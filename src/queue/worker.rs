@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use super::job;
 use crate::market::sync as market_sync;
 use crate::state::AppState;
+use crate::talent::lifecycle;
 use crate::tracker::{analysis, extraction};
 
 /// How long a claim lasts without renewal; a dead worker's job runs again after it.
@@ -26,6 +27,7 @@ pub mod kinds {
     pub const MARKET_SYNC_ALL: &str = "market.sync_all";
     pub const TRACKER_EXTRACT: &str = "tracker.extract_job";
     pub const TRACKER_ANALYZE: &str = "tracker.analyze";
+    pub const STORAGE_SWEEP: &str = "storage.sweep_orphans";
 }
 
 /// Why a run failed; a permanent failure is not retried.
@@ -64,6 +66,7 @@ async fn perform(state: AppState, kind: String, payload: Value) -> Result<(), Jo
         kinds::MARKET_SYNC_ALL => market_sync::sync_all_job(&state).await,
         kinds::TRACKER_EXTRACT => extraction::run_extraction_job(&state, &payload).await,
         kinds::TRACKER_ANALYZE => analysis::run::run_analysis_job(&state, &payload).await,
+        kinds::STORAGE_SWEEP => lifecycle::sweep_orphans(&state).await.map(|_| ()),
         other => Err(JobError::permanent(format!("unknown job kind {other:?}"))),
     }
 }
@@ -179,9 +182,27 @@ pub async fn run(state: AppState, concurrency: usize, shutdown: watch::Receiver<
             shutdown.clone(),
         ));
     }
+    if let Some(every) = state.config.sweep_interval {
+        loops.spawn(sweep_schedule(state.clone(), every, shutdown.clone()));
+    }
     tracing::info!(concurrency, "worker started");
     while loops.join_next().await.is_some() {}
     tracing::info!("worker stopped");
+}
+
+/// Enqueues the orphaned-file sweep every `every` (once across workers: the job is deduplicated).
+async fn sweep_schedule(state: AppState, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+        let job = super::NewJob::new(kinds::STORAGE_SWEEP, serde_json::json!({}))
+            .deduplicated_by(kinds::STORAGE_SWEEP);
+        if let Err(err) = super::enqueue(state.db.writer(), job, state.clock.now_utc()).await {
+            tracing::warn!(error = %err, "could not enqueue the file sweep");
+        }
+    }
 }
 
 async fn job_loop(state: AppState, worker: String, mut shutdown: watch::Receiver<bool>) {

@@ -286,6 +286,11 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         "/api/assets/{id}/",
         "/api/ai/generate-text/",
         "/api/ai/generate-image/",
+        // Gan7Club and the account lifecycle
+        "/api/register/",
+        "/api/profile/background/",
+        "/api/profile/talent/",
+        "/api/me/export/",
     ] {
         assert!(
             paths.contains(&expected),
@@ -294,7 +299,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     }
     assert_eq!(
         paths.len(),
-        57,
+        61,
         "a route was added without a test naming it: {paths:?}"
     );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());

@@ -6,6 +6,7 @@ mod assets;
 mod breneo;
 mod cli;
 mod foundation;
+mod gan7club;
 mod grooya;
 mod helpers;
 mod market;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::grooya::{RegisterRequest, registration_error, validate_registration};
 use super::required_pair;
 use crate::accounts::service::{self, LoginId};
 use crate::accounts::user::AccountKind;
@@ -60,6 +61,57 @@ pub async fn login_talent(
     Json(body): Json<Gan7LoginRequest>,
 ) -> ApiResult<Json<Gan7LoginResponse>> {
     login_as(&state, ip, body, AccountKind::Talent, "Talent").await
+}
+
+/// Create a talent or background account (`account_type` is required here); answers tokens and
+/// the account like a login, and the profile exists from the start.
+#[utoipa::path(post, path = "/api/register", tag = "accounts", request_body = RegisterRequest,
+    responses(
+        (status = 201, body = Gan7LoginResponse),
+        (status = 400, description = "Field errors, DRF shape"),
+        (status = 429, description = "Too many attempts"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<Gan7LoginResponse>)> {
+    let sent_kind = body.account_type.clone().unwrap_or_default();
+    let new_user = validate_registration(body);
+    let kind_error = match AccountKind::parse(&sent_kind) {
+        Some(AccountKind::Talent | AccountKind::Background) => None,
+        _ if sent_kind.trim().is_empty() => Some(crate::error::FIELD_REQUIRED.to_owned()),
+        _ => Some(format!("\"{}\" is not a valid choice.", sent_kind.trim())),
+    };
+    let new_user = match (new_user, kind_error) {
+        (Ok(new_user), None) => new_user,
+        (Ok(_), Some(message)) => return Err(ApiError::field("account_type", message)),
+        (Err(ApiError::Fields(mut fields)), Some(message)) => {
+            fields.insert("account_type".into(), vec![message]);
+            return Err(ApiError::Fields(fields));
+        }
+        (Err(err), _) => return Err(err),
+    };
+    state.auth_limiter.check(ip, Some(&new_user.email))?;
+    let user = service::create_user(&state.db, new_user)
+        .await
+        .map_err(registration_error)?;
+    let pair = state.tokens.issue_pair(user.id)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Gan7LoginResponse {
+            refresh: pair.refresh,
+            access: pair.access,
+            id: user.id,
+            is_talent: user.is_talent(),
+            is_background: user.is_background(),
+            email: user.email,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            is_staff: user.is_staff,
+            email_verified: user.email_verified,
+        }),
+    ))
 }
 
 async fn login_as(

@@ -117,16 +117,7 @@ pub async fn register(
     state.auth_limiter.check(ip, Some(&new_user.email))?;
     let user = service::create_user(&state.db, new_user)
         .await
-        .map_err(|err| match err {
-            CreateUserError::EmailTaken => ApiError::field(
-                "email",
-                "A user is already registered with this e-mail address.",
-            ),
-            CreateUserError::UsernameTaken => {
-                ApiError::field("username", "A user with that username already exists.")
-            }
-            CreateUserError::Other(err) => ApiError::Internal(err),
-        })?;
+        .map_err(registration_error)?;
     let pair = state.tokens.issue_pair(user.id)?;
     let body = AuthResponse {
         access: pair.access,
@@ -136,7 +127,21 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
+/// A failed account creation in DRF's shape.
+pub(super) fn registration_error(err: CreateUserError) -> ApiError {
+    match err {
+        CreateUserError::EmailTaken => ApiError::field(
+            "email",
+            "A user is already registered with this e-mail address.",
+        ),
+        CreateUserError::UsernameTaken => {
+            ApiError::field("username", "A user with that username already exists.")
+        }
+        CreateUserError::Other(err) => ApiError::Internal(err),
+    }
+}
+
+pub(super) fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
     let mut errors = FieldErrors::default();
     let email = errors
         .required("email", body.email.as_deref())
