@@ -283,3 +283,64 @@ fn worker_runs_alone_and_stops_cleanly_on_sigterm() {
         "{logs}"
     );
 }
+
+#[test]
+fn subscriptions_are_granted_and_ended_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = careerhub(
+        dir.path(),
+        &[
+            "createsuperuser",
+            "--email",
+            "ops@example.com",
+            "--password",
+            "ops-pass-1234",
+        ],
+        &[],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let granted = careerhub(
+        dir.path(),
+        &[
+            "subscription",
+            "grant",
+            "--email",
+            "OPS@example.com",
+            "--plan",
+            "Pro",
+            "--days",
+            "30",
+        ],
+        &[],
+    );
+    assert!(granted.status.success(), "{}", stderr(&granted));
+    assert_eq!(stdout(&granted), "ops@example.com now has the pro plan\n");
+    let ended = careerhub(
+        dir.path(),
+        &["subscription", "end", "--email", "ops@example.com"],
+        &[],
+    );
+    assert!(ended.status.success(), "{}", stderr(&ended));
+    assert_eq!(
+        stdout(&ended),
+        "ops@example.com is on the free plan (1 subscription ended)\n"
+    );
+    let unknown = careerhub(
+        dir.path(),
+        &[
+            "subscription",
+            "grant",
+            "--email",
+            "ops@example.com",
+            "--plan",
+            "gold",
+        ],
+        &[],
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("the plan must be starter, pro or premium"),
+        "{}",
+        stderr(&unknown)
+    );
+}
