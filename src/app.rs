@@ -59,7 +59,14 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
             header::RETRY_AFTER,
             header::ETAG,
         ])
-        .max_age(Duration::from_secs(3600));
+        .max_age(Duration::from_secs(3600))
+        // This layer owns `Vary`; the public portfolio page is also served gzip-compressed.
+        .vary([
+            header::ORIGIN,
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            header::ACCEPT_ENCODING,
+        ]);
     match origins {
         CorsOrigins::None => base.allow_origin(AllowOrigin::list([])),
         CorsOrigins::Any => base.allow_origin(Any),

@@ -1,8 +1,9 @@
 //! `GET /api/public/portfolios/<slug>/`: a published portfolio for anyone, without its owner's
 //! private fields, with an `ETag` and `Cache-Control` so browsers and CDNs can cache it and a
 //! 304 for `If-None-Match`. The serialized page and its tag are kept in memory (per process,
-//! for `CAREERHUB_PUBLIC_CACHE_SECONDS`), so a hot page is served without touching the database
-//! and a revalidation without serializing; every write through this process drops its entry.
+//! for `CAREERHUB_PUBLIC_CACHE_SECONDS`), plain and gzip-compressed, so a hot page is served
+//! without touching the database, serializing or compressing; every write through this process
+//! drops its entry.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -42,10 +43,12 @@ pub struct PublicPortfolio {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A page ready to send.
+/// A page ready to send, plain and gzip-compressed (compressed once, not per request).
 #[derive(Clone, Debug)]
 pub struct RenderedPage {
     pub body: Bytes,
+    pub gzip: Bytes,
+    /// Weak: the plain and the compressed page are the same representation to a cache.
     pub etag: HeaderValue,
 }
 
@@ -62,8 +65,11 @@ impl RenderedPage {
         })?;
         let digest = sha2::Sha256::digest(&body);
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, &body)?;
         Ok(RenderedPage {
-            etag: HeaderValue::from_str(&format!("\"{hex}\""))?,
+            etag: HeaderValue::from_str(&format!("W/\"{hex}\""))?,
+            gzip: Bytes::from(encoder.finish()?),
             body: Bytes::from(body),
         })
     }
@@ -133,18 +139,34 @@ async fn load(state: &AppState, slug: &str) -> ApiResult<Option<Arc<RenderedPage
     Ok(page)
 }
 
-/// Whether `If-None-Match` names this tag (or `*`).
+/// Whether `If-None-Match` names this tag (or `*`), compared weakly.
 fn matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.to_str().unwrap_or_default().trim_start_matches("W/");
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == "*" || tag.as_bytes() == etag.as_bytes())
+        .any(|tag| tag == "*" || tag == ours)
 }
 
-/// A published portfolio, for anyone.
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// A published portfolio, for anyone; gzip-compressed for clients that take it.
 #[utoipa::path(get, path = "/api/public/portfolios/{slug}", tag = "grooya",
     params(("slug" = String, Path), ("If-None-Match" = Option<String>, Header)),
     responses(
@@ -160,6 +182,7 @@ pub async fn get_public_portfolio(
     let page = load(&state, &slug)
         .await?
         .ok_or_else(|| ApiError::no_match("Portfolio"))?;
+    // `Vary: Accept-Encoding` comes from the CORS layer, which owns that header.
     let cache = [
         (header::ETAG, page.etag.clone()),
         (
@@ -170,13 +193,13 @@ pub async fn get_public_portfolio(
     if matches(&headers, &page.etag) {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    Ok((
-        cache,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        page.body.clone(),
-    )
-        .into_response())
+    let json = (
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if accepts_gzip(&headers) {
+        let gzip = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        return Ok((cache, [json, gzip], page.gzip.clone()).into_response());
+    }
+    Ok((cache, [json], page.body.clone()).into_response())
 }

@@ -5,9 +5,11 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use careerhub::accounts::user::{self, SubscriptionTier};
+use http_body_util::BodyExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
 use crate::helpers::TestApp;
 use crate::resumes::{DOCX, upload};
@@ -255,8 +257,42 @@ async fn the_public_page_is_cacheable_revalidates_with_304_and_disappears_when_u
                "role": "Engineer", "updated_at": body["updated_at"]})
     );
     assert_eq!(page.header("cache-control"), Some("public, max-age=60"));
+    let vary: Vec<&str> = page
+        .headers
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        vary.iter().any(|v| v.contains("accept-encoding")),
+        "{vary:?}"
+    );
     let etag = page.header("etag").unwrap().to_owned();
-    assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
+    assert!(etag.starts_with("W/\"") && etag.len() == 36, "{etag}");
+
+    // A client that takes gzip gets the same document compressed, under the same tag.
+    let request = Request::builder()
+        .uri("/api/public/portfolios/jane/")
+        .header("accept-encoding", "br;q=1.0, gzip;q=0.8")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
+    let compressed = response.into_body().collect().await.unwrap().to_bytes();
+    let mut decoded = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&decoded).unwrap(), body);
+    let refused = Request::builder()
+        .uri("/api/public/portfolios/jane/")
+        .header("accept-encoding", "gzip;q=0")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.request(refused).await.json, body);
 
     let revalidated = public(&app, "jane", Some(&etag)).await;
     assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
