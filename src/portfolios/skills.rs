@@ -12,7 +12,7 @@ use crate::accounts::user_skill;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path};
-use crate::profiles::skills::{SkillResponse, insert_skill, resolve_name, skills_of};
+use crate::profiles::skills::{SkillResponse, insert_skill, remove_skill, resolve_name, skills_of};
 use crate::state::AppState;
 use crate::validate::{FieldErrors, check_max_chars};
 
@@ -171,14 +171,6 @@ pub async fn delete_skill(
     user: ActiveUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let deleted = user_skill::Entity::delete_many()
-        .filter(user_skill::Column::Id.eq(id))
-        .filter(user_skill::Column::UserId.eq(user.id()))
-        .exec(state.db.writer())
-        .await?;
-    if deleted.rows_affected == 0 {
-        return Err(ApiError::no_match("Skill"));
-    }
-    state.accounts.forget(user.id());
+    remove_skill(&state, &user, id, "Skill").await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -161,16 +161,27 @@ pub async fn delete_my_skill(
     user: ActiveUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
+    remove_skill(&state, &user, id, "UserSkill").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes one of the user's skills (Breneo's and Grooya's routes); `model` names it in the 404.
+pub async fn remove_skill(
+    state: &AppState,
+    user: &ActiveUser,
+    id: i64,
+    model: &str,
+) -> ApiResult<()> {
     let deleted = user_skill::Entity::delete_many()
         .filter(user_skill::Column::Id.eq(id))
         .filter(user_skill::Column::UserId.eq(user.id()))
         .exec(state.db.writer())
         .await?;
     if deleted.rows_affected == 0 {
-        return Err(ApiError::no_match("UserSkill"));
+        return Err(ApiError::no_match(model));
     }
     state.accounts.forget(user.id());
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -35,6 +35,23 @@ pub struct Gan7LoginResponse {
     pub email_verified: bool,
 }
 
+impl Gan7LoginResponse {
+    fn new(user: crate::accounts::user::Model, pair: crate::accounts::tokens::TokenPair) -> Self {
+        Gan7LoginResponse {
+            refresh: pair.refresh,
+            access: pair.access,
+            id: user.id,
+            is_talent: user.is_talent(),
+            is_background: user.is_background(),
+            email: user.email,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            is_staff: user.is_staff,
+            email_verified: user.email_verified,
+        }
+    }
+}
+
 /// Login for background accounts.
 #[utoipa::path(post, path = "/api/login/background", tag = "accounts", request_body = Gan7LoginRequest,
     responses(
@@ -99,18 +116,7 @@ pub async fn register(
     let pair = state.tokens.issue_pair(user.id)?;
     Ok((
         StatusCode::CREATED,
-        Json(Gan7LoginResponse {
-            refresh: pair.refresh,
-            access: pair.access,
-            id: user.id,
-            is_talent: user.is_talent(),
-            is_background: user.is_background(),
-            email: user.email,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            is_staff: user.is_staff,
-            email_verified: user.email_verified,
-        }),
+        Json(Gan7LoginResponse::new(user, pair)),
     ))
 }
 
@@ -140,16 +146,5 @@ async fn login_as(
         return Err(refused());
     }
     let pair = state.tokens.issue_pair(user.id)?;
-    Ok(Json(Gan7LoginResponse {
-        refresh: pair.refresh,
-        access: pair.access,
-        id: user.id,
-        is_talent: user.is_talent(),
-        is_background: user.is_background(),
-        email: user.email,
-        first_name: user.first_name,
-        last_name: user.last_name,
-        is_staff: user.is_staff,
-        email_verified: user.email_verified,
-    }))
+    Ok(Json(Gan7LoginResponse::new(user, pair)))
 }
