@@ -281,8 +281,15 @@ async fn full_profile(
     kind: ProfileKind,
     user: &user::Model,
 ) -> ApiResult<ProfileResponse> {
-    let conn = state.db.writer();
-    let row = ensure_profile(conn, user.id).await?;
+    // Reads go to the read pool; only an account that predates profiles needs the writer.
+    let found = profile::Entity::find()
+        .filter(profile::Column::UserId.eq(user.id))
+        .one(state.db.reader())
+        .await?;
+    let row = match found {
+        Some(row) => row,
+        None => ensure_profile(state.db.writer(), user.id).await?,
+    };
     let items = item_counts(state.db.reader(), user.id).await?;
     let scored = score::score(user, &row, &items);
     let subscriptions = subscription::subscriptions_of(state.db.reader(), user.id).await?;

@@ -133,7 +133,8 @@ fn bounded(text: String, max: usize) -> String {
     }
 }
 
-async fn own_application(
+/// One of the user's applications, or the contract's 404.
+pub(crate) async fn own_application(
     conn: &impl sea_orm::ConnectionTrait,
     user_id: i64,
     id: i64,

@@ -25,7 +25,7 @@ use crate::extract::{ActiveUser, Json, JsonValue, Path};
 use crate::queue;
 use crate::resumes::resume;
 use crate::state::AppState;
-use crate::tracker::application;
+use crate::tracker::applications::own_application;
 
 const STARTED_MESSAGE: &str = "AI analysis has started. Poll the result endpoint for updates.";
 /// How often the stream looks for a change (the worker may be another process).
@@ -132,14 +132,6 @@ pub fn target_stack(body: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn own_application(state: &AppState, user_id: i64, id: i64) -> ApiResult<application::Model> {
-    application::Entity::find_by_id(id)
-        .filter(application::Column::UserId.eq(user_id))
-        .one(state.db.reader())
-        .await?
-        .ok_or_else(|| ApiError::no_match("JobApplication"))
-}
-
 /// Start (or restart) the ATS analysis of a resume against an application.
 #[utoipa::path(post, path = "/api/ai/analyze/{job_id}", tag = "jobtracker", security(("bearer" = [])),
     params(("job_id" = i64, Path)),
@@ -156,7 +148,7 @@ pub async fn start_analysis(
     JsonValue(body): JsonValue,
 ) -> ApiResult<(StatusCode, Json<AnalysisStartedResponse>)> {
     let user_id = user.id();
-    let job = own_application(&state, user_id, job_id).await?;
+    let job = own_application(state.db.reader(), user_id, job_id).await?;
     let resume_id = resume_id(&body)?;
     let level = candidate_level(&body)?;
     let no_resume = || ApiError::no_match("Resume");
@@ -259,7 +251,7 @@ pub async fn get_analysis(
     user: ActiveUser,
     Path(job_id): Path<i64>,
 ) -> ApiResult<Json<Value>> {
-    own_application(&state, user.id(), job_id).await?;
+    own_application(state.db.reader(), user.id(), job_id).await?;
     Ok(Json(result_body(analysis_of(&state, job_id).await?)))
 }
 
@@ -276,7 +268,7 @@ pub async fn stream_analysis(
     user: ActiveUser,
     Path(job_id): Path<i64>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    own_application(&state, user.id(), job_id).await?;
+    own_application(state.db.reader(), user.id(), job_id).await?;
     Ok(Sse::new(status_changes(state, job_id)).keep_alive(KeepAlive::default()))
 }
 
