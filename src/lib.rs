@@ -3,6 +3,8 @@
 
 /// User accounts, passwords, tokens and every product's login, register and "me" routes.
 pub mod accounts;
+/// The staff web dashboard at `/admin/`: sessions, CSRF, pages, the audit log.
+pub mod admin;
 /// The AI provider: an OpenAI-compatible chat-completions client.
 pub mod ai;
 /// The router with every middleware around it: what `serve` runs and what tests drive.

@@ -27,7 +27,7 @@ use crate::state::AppState;
 use crate::talent::{handlers as talent, lifecycle};
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
-use crate::{health, http, storage};
+use crate::{admin, health, http, storage};
 
 /// Every documented route, with the OpenAPI description of each.
 pub fn api() -> OpenApiRouter<AppState> {
@@ -191,6 +191,7 @@ pub fn router(state: AppState) -> Router {
     let (router, doc) = api().split_for_parts();
     router
         .route("/media/{*key}", axum::routing::get(storage::serve_media))
+        .merge(admin::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", with_contract_paths(doc)))
         .fallback(http::not_found)
         .method_not_allowed_fallback(http::method_not_allowed)

@@ -627,12 +627,12 @@ pub(super) fn lower(column: job_posting::Column) -> Expr {
 }
 
 /// SQLite's LIKE has no escape character unless told; PostgreSQL's is `\` already.
-pub(super) fn escaped_like(pattern: String) -> LikeExpr {
+pub(crate) fn escaped_like(pattern: String) -> LikeExpr {
     LikeExpr::new(pattern).escape('\\')
 }
 
 /// `%text%` with LIKE's wildcards in the text taken literally.
-pub(super) fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped: String = text
         .trim()
         .to_lowercase()

@@ -13,6 +13,7 @@ mod m20261122_000007_posting_indexes;
 mod m20261130_000008_job_tracker;
 mod m20261130_000009_grooya;
 mod m20261130_000010_gan7club;
+mod m20261130_000011_admin;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_job_tracker::Migration),
             Box::new(m20261130_000009_grooya::Migration),
             Box::new(m20261130_000010_gan7club::Migration),
+            Box::new(m20261130_000011_admin::Migration),
         ]
     }
 }

@@ -204,17 +204,24 @@ pub async fn delete_my_account(
     if !confirmed {
         return Err(ApiError::field("password", "Incorrect password."));
     }
-    let keys = file_keys_of(state.db.writer(), account.id).await?;
-    user::Entity::delete_by_id(account.id)
+    delete_account(&state, account.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes an account, every row of it (the foreign keys cascade) and every stored file of it.
+/// The rows go first: a file left by a failed delete is only garbage, which the sweep removes.
+pub async fn delete_account(state: &AppState, user_id: i64) -> ApiResult<()> {
+    let keys = file_keys_of(state.db.writer(), user_id).await?;
+    user::Entity::delete_by_id(user_id)
         .exec(state.db.writer())
         .await?;
-    state.accounts.forget(account.id);
-    state.industry_profiles.forget(account.id);
+    state.accounts.forget(user_id);
+    state.industry_profiles.forget(user_id);
     for key in keys {
         state.storage.delete_or_log(&key).await;
     }
-    tracing::info!(user_id = account.id, "account deleted with its data");
-    Ok(StatusCode::NO_CONTENT)
+    tracing::info!(user_id, "account deleted with its data");
+    Ok(())
 }
 
 /// Every storage key a row points to.

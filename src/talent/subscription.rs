@@ -75,7 +75,7 @@ pub fn parse_plan(raw: &str) -> Option<SubscriptionTier> {
     }
 }
 
-fn plan_name(tier: SubscriptionTier) -> &'static str {
+pub fn plan_name(tier: SubscriptionTier) -> &'static str {
     match tier {
         SubscriptionTier::Free => "free",
         SubscriptionTier::Starter => "starter",

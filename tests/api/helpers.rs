@@ -195,29 +195,11 @@ impl TestApp {
         parts: &[FormField<'_>],
         token: Option<&str>,
     ) -> TestResponse {
-        const BOUNDARY: &str = "careerhub-test-boundary-7MA4YWxkTrZu0gW";
-        let mut body = Vec::new();
-        for (name, file_name, bytes) in parts {
-            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-            match file_name {
-                Some(file) => body.extend_from_slice(
-                    format!(
-                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    )
-                    .as_bytes(),
-                ),
-                None => body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-                ),
-            }
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let mut builder = Request::builder().method(Method::POST).uri(path).header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        );
+        let (content_type, body) = multipart_body(parts);
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -227,6 +209,30 @@ impl TestApp {
 
 /// One multipart part: (name, file name for a file part, bytes).
 pub type FormField<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A multipart/form-data body: its Content-Type (with the boundary) and bytes.
+pub fn multipart_body(parts: &[FormField<'_>]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "careerhub-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match file_name {
+            Some(file) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
 
 /// Serves `router` on a free loopback port until the test ends; returns its base URL.
 pub async fn spawn_server(router: axum::Router) -> String {

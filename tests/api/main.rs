@@ -1,6 +1,8 @@
 //! The integration tests: one binary, the real router, a fresh database per test.
 
 mod accounts;
+mod admin;
+mod admin_browser;
 mod analysis;
 mod assets;
 mod breneo;
