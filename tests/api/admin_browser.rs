@@ -110,16 +110,20 @@ async fn serve(app: &TestApp) -> String {
     base
 }
 
+/// Clicks the element, retrying while a navigation replaces the page under it.
 async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|err| panic!("{css}: {err}"))
-        .click()
-        .await
-        .unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let error = match client.find(Locator::Css(css)).await {
+            Ok(element) => match element.click().await {
+                Ok(()) => return,
+                Err(err) => err.to_string(),
+            },
+            Err(err) => err.to_string(),
+        };
+        assert!(std::time::Instant::now() < deadline, "{css}: {error}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn type_into(client: &Client, css: &str, text: &str) {
@@ -133,17 +137,24 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
-/// The text of the element, once it is on the page.
-async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|err| panic!("{css}: {err}"))
-        .text()
-        .await
-        .unwrap()
+/// Waits until the element's text satisfies `wanted` (a click's navigation may still be
+/// under way, so the old page's element can be found, or go stale, first); returns the text.
+async fn wait_for_text(client: &Client, css: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let text = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.ok(),
+            Err(_) => None,
+        };
+        if let Some(text) = text.as_deref().filter(|t| wanted(t)) {
+            return text.to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css}: last text seen {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
@@ -173,7 +184,7 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
     type_into(client, "input[name=email]", "ops@example.com").await;
     type_into(client, "input[name=password]", PASSWORD).await;
     click(client, "form button[type=submit]").await;
-    assert_eq!(text_of(client, "h1").await, "Dashboard");
+    wait_for_text(client, "h1", |t| t == "Dashboard").await;
 
     // Find the user and change their tier.
     client.goto(&format!("{base}/admin/users")).await.unwrap();
@@ -187,7 +198,7 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
     )
     .await;
     click(client, &format!("{edit} button[type=submit]")).await;
-    assert_eq!(text_of(client, "#notice").await, "Saved.");
+    wait_for_text(client, "#notice", |t| t == "Saved.").await;
     assert_eq!(
         app.user(member.id).await.subscription_tier,
         SubscriptionTier::Pro
@@ -204,10 +215,7 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
     )
     .await;
     click(client, "form[action$='/unpublish'] button").await;
-    assert_eq!(
-        text_of(client, "#notice").await,
-        "The portfolio is unpublished."
-    );
+    wait_for_text(client, "#notice", |t| t == "The portfolio is unpublished.").await;
     let row = portfolio::Entity::find_by_id(portfolio_id)
         .one(app.state.db.reader())
         .await
@@ -225,7 +233,7 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
         &format!("form[action='/admin/queue/{job_id}/retry'] button"),
     )
     .await;
-    assert_eq!(text_of(client, "#notice").await, "Queued to run again.");
+    wait_for_text(client, "#notice", |t| t == "Queued to run again.").await;
     let row = job::Entity::find_by_id(job_id)
         .one(app.state.db.reader())
         .await
@@ -239,13 +247,12 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
         .await
         .unwrap();
     click(client, "table tbody a").await;
-    let after = text_of(client, "table.fields tr:nth-child(6) pre").await;
-    assert!(after.contains("\"subscription_tier\": \"pro\""), "{after}");
-    assert!(
-        text_of(client, "table.fields")
-            .await
-            .contains("user.update")
-    );
+    let wanted = "\"subscription_tier\": \"pro\"";
+    wait_for_text(client, "table.fields tr:nth-child(6) pre", |t| {
+        t.contains(wanted)
+    })
+    .await;
+    wait_for_text(client, "table.fields", |t| t.contains("user.update")).await;
 
     // A form whose CSRF token was removed is refused, and nothing changes.
     client
@@ -265,11 +272,10 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
     )
     .await;
     click(client, &format!("{edit} button[type=submit]")).await;
-    assert!(
-        text_of(client, "#error")
-            .await
-            .contains("security token is missing or wrong")
-    );
+    wait_for_text(client, "#error", |t| {
+        t.contains("security token is missing or wrong")
+    })
+    .await;
     assert_eq!(
         app.user(member.id).await.subscription_tier,
         SubscriptionTier::Pro
