@@ -155,8 +155,16 @@ pub fn search<C: ColumnTrait>(columns: &[C], q: &str) -> Condition {
     })
 }
 
+/// Owned records whose text in any of `columns` contains `q`, or whose owner's email does.
+pub fn search_owned<C: ColumnTrait>(columns: &[C], owner: C, q: &str) -> Condition {
+    if q.is_empty() {
+        return Condition::all();
+    }
+    search(columns, q).add(owner.in_subquery(owners_matching(q)))
+}
+
 /// The ids of users whose email contains `q`: lists of owned records search by owner.
-pub fn owners_matching(q: &str) -> SelectStatement {
+fn owners_matching(q: &str) -> SelectStatement {
     Query::select()
         .column(user::Column::Id)
         .from(user::Entity)

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::subscriptions::{emails_of, owner_cell};
 use crate::admin::audit;
 use crate::admin::list::{
-    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, owners_matching, search, sorted,
+    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, search_owned, sorted,
 };
 use crate::admin::page::{AdminError, AdminResult, Cell, render};
 use crate::admin::session::{AdminForm, NoFields, Staff};
@@ -58,12 +58,11 @@ fn kind_filter(query: &ListQuery) -> Filter {
 async fn list_assets(state: AppState, staff: Staff, query: ListQuery) -> AdminResult<Response> {
     let sorting = ASSET_SORTS.resolve(&query);
     let mut select = asset::Entity::find();
-    if !query.q().is_empty() {
-        select = select.filter(
-            search(&[asset::Column::Prompt, asset::Column::FileKey], query.q())
-                .add(asset::Column::UserId.in_subquery(owners_matching(query.q()))),
-        );
-    }
+    select = select.filter(search_owned(
+        &[asset::Column::Prompt, asset::Column::FileKey],
+        asset::Column::UserId,
+        query.q(),
+    ));
     if let Some(user_id) = query.id("user") {
         select = select.filter(asset::Column::UserId.eq(user_id));
     }
@@ -115,9 +114,7 @@ async fn list_assets(state: AppState, staff: Staff, query: ListQuery) -> AdminRe
 async fn list_pictures(state: AppState, staff: Staff, query: ListQuery) -> AdminResult<Response> {
     let sorting = PICTURE_SORTS.resolve(&query);
     let mut select = profile::Entity::find().filter(profile::Column::PictureKey.is_not_null());
-    if !query.q().is_empty() {
-        select = select.filter(profile::Column::UserId.in_subquery(owners_matching(query.q())));
-    }
+    select = select.filter(search_owned(&[], profile::Column::UserId, query.q()));
     if let Some(user_id) = query.id("user") {
         select = select.filter(profile::Column::UserId.eq(user_id));
     }

@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::subscriptions::{emails_of, owner_cell};
 use super::truncated;
 use crate::admin::audit;
 use crate::admin::list::{
-    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, owners_matching, search, sorted,
+    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, search_owned, sorted,
 };
 use crate::admin::page::{AdminError, AdminResult, Cell, DetailPage, Form, render};
 use crate::admin::session::{AdminForm, NoFields, Staff};
@@ -41,16 +41,11 @@ pub async fn list(
 ) -> AdminResult<Response> {
     let sorting = SORTS.resolve(&query);
     let mut select = portfolio::Entity::find();
-    if !query.q().is_empty() {
-        select = select.filter(
-            Condition::any()
-                .add(search(
-                    &[portfolio::Column::Title, portfolio::Column::Slug],
-                    query.q(),
-                ))
-                .add(portfolio::Column::UserId.in_subquery(owners_matching(query.q()))),
-        );
-    }
+    select = select.filter(search_owned(
+        &[portfolio::Column::Title, portfolio::Column::Slug],
+        portfolio::Column::UserId,
+        query.q(),
+    ));
     match query.get("published") {
         Some("yes") => select = select.filter(portfolio::Column::IsPublished.eq(true)),
         Some("no") => select = select.filter(portfolio::Column::IsPublished.eq(false)),

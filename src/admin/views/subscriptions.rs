@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::users::{self, GrantForm};
 use crate::accounts::user;
 use crate::admin::list::{
-    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, owners_matching, sorted,
+    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, search_owned, sorted,
 };
 use crate::admin::page::{AdminResult, Cell, Choice, Field, Form, render};
 use crate::admin::session::{AdminForm, Staff};
@@ -59,9 +59,7 @@ pub async fn list(
 ) -> AdminResult<Response> {
     let sorting = SORTS.resolve(&query);
     let mut select = sub::Entity::find();
-    if !query.q().is_empty() {
-        select = select.filter(sub::Column::UserId.in_subquery(owners_matching(query.q())));
-    }
+    select = select.filter(search_owned(&[], sub::Column::UserId, query.q()));
     if let Some(status) = query
         .get("status")
         .filter(|s| [STATUS_ACTIVE, STATUS_ENDED].contains(s))

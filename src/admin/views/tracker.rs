@@ -4,14 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::subscriptions::{emails_of, owner_cell};
 use super::truncated;
 use crate::admin::audit;
 use crate::admin::list::{
-    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, owners_matching, search, sorted,
+    Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, search_owned, sorted,
 };
 use crate::admin::page::{AdminError, AdminResult, Cell, DetailPage, Form, render};
 use crate::admin::session::{AdminForm, NoFields, Staff};
@@ -53,20 +53,15 @@ pub async fn list_applications(
 ) -> AdminResult<Response> {
     let sorting = APPLICATION_SORTS.resolve(&query);
     let mut select = application::Entity::find();
-    if !query.q().is_empty() {
-        select = select.filter(
-            Condition::any()
-                .add(search(
-                    &[
-                        application::Column::CompanyName,
-                        application::Column::JobTitle,
-                        application::Column::JobUrl,
-                    ],
-                    query.q(),
-                ))
-                .add(application::Column::UserId.in_subquery(owners_matching(query.q()))),
-        );
-    }
+    select = select.filter(search_owned(
+        &[
+            application::Column::CompanyName,
+            application::Column::JobTitle,
+            application::Column::JobUrl,
+        ],
+        application::Column::UserId,
+        query.q(),
+    ));
     if let Some(status) = query.get("extraction") {
         select = select.filter(application::Column::ExtractionStatus.eq(status));
     }
@@ -210,16 +205,11 @@ pub async fn list_analyses(
 ) -> AdminResult<Response> {
     let sorting = ANALYSIS_SORTS.resolve(&query);
     let mut select = record::Entity::find();
-    if !query.q().is_empty() {
-        select = select.filter(
-            Condition::any()
-                .add(search(
-                    &[record::Column::ErrorMessage, record::Column::Engine],
-                    query.q(),
-                ))
-                .add(record::Column::UserId.in_subquery(owners_matching(query.q()))),
-        );
-    }
+    select = select.filter(search_owned(
+        &[record::Column::ErrorMessage, record::Column::Engine],
+        record::Column::UserId,
+        query.q(),
+    ));
     if let Some(status) = query.get("status") {
         select = select.filter(record::Column::Status.eq(status));
     }
