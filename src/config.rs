@@ -83,6 +83,8 @@ pub struct Config {
     /// The externally visible base URL, used for absolute links (files, pictures).
     pub public_base_url: String,
     pub log_format: LogFormat,
+    /// Log every request at info; otherwise only 5xx (error) and, at debug, the rest.
+    pub access_log: bool,
     pub max_body_bytes: usize,
     pub auth_rate_limits: AuthRateLimits,
     /// How many reverse proxies in front of us append to `X-Forwarded-For`; 0 trusts none.
@@ -137,6 +139,7 @@ impl fmt::Debug for Config {
             .field("cors_origins", &self.cors_origins)
             .field("public_base_url", &self.public_base_url)
             .field("log_format", &self.log_format)
+            .field("access_log", &self.access_log)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("auth_rate_limits", &self.auth_rate_limits)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
@@ -346,6 +349,7 @@ impl Config {
                 Some("json") => LogFormat::Json,
                 Some(other) => bail!("CAREERHUB_LOG_FORMAT must be text or json, not {other:?}"),
             },
+            access_log: parse_var(&var, "CAREERHUB_ACCESS_LOG", false)?,
             max_body_bytes: parse_var(&var, "CAREERHUB_MAX_BODY_BYTES", 3 * 1024 * 1024)?,
             auth_rate_limits: AuthRateLimits {
                 per_address_per_minute: parse_var(&var, "CAREERHUB_AUTH_RATE_PER_ADDRESS", 30)?,
@@ -390,6 +394,7 @@ impl Config {
             cors_origins: CorsOrigins::List(vec!["https://app.example.com".into()]),
             public_base_url: "http://testserver".into(),
             log_format: LogFormat::Text,
+            access_log: false,
             max_body_bytes: 3 * 1024 * 1024,
             auth_rate_limits: AuthRateLimits {
                 per_address_per_minute: 1000,

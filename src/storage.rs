@@ -346,8 +346,13 @@ impl Storage {
 }
 
 /// A key as an object path; keys are made by `new_key`, so a bad one is a bug or a forged link.
+/// The path must spell the key exactly: `parse` drops a leading `/`, and `/resumes/…` would
+/// otherwise name a private file while escaping the `resumes/` check of its link.
 fn location(key: &str) -> Result<ObjectPath, StorageError> {
-    ObjectPath::parse(key).map_err(|_| StorageError::NotFound(key.to_owned()))
+    match ObjectPath::parse(key) {
+        Ok(path) if path.as_ref() == key => Ok(path),
+        _ => Err(StorageError::NotFound(key.to_owned())),
+    }
 }
 
 fn virtual_hosted(endpoint: &str, bucket: &str) -> String {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::import::{self, Format, ImportDefaults, ImportReport};
+use crate::admin::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, multipart_error};
 use crate::state::AppState;
@@ -79,6 +80,21 @@ pub async fn import_postings(
         format,
         &defaults,
         |_| {},
+    )
+    .await?;
+    let actor = audit::Actor {
+        id: user.id(),
+        email: &user.0.user.email,
+    };
+    let summary = serde_json::json!({"file": name, "inserted": report.inserted,
+        "updated": report.updated, "rejected": report.rejected.len()});
+    audit::record(
+        state.db.writer(),
+        actor,
+        "postings.import",
+        ("job_postings", &name),
+        None,
+        Some(summary),
     )
     .await?;
     tracing::info!(

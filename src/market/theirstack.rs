@@ -18,7 +18,7 @@ const MAX_RATE_LIMITED_RETRIES: u32 = 5;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How to reach TheirStack.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TheirStackConfig {
     /// `https://api.theirstack.com`, or a local server in tests.
     pub base_url: String,
@@ -33,6 +33,21 @@ pub struct TheirStackConfig {
     pub countries: Vec<String>,
     /// The longest a 429 may make us sleep (the rest of the wait is reported, not slept).
     pub max_rate_limit_sleep: Duration,
+}
+
+/// Written by hand so the API key never reaches a log.
+impl std::fmt::Debug for TheirStackConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TheirStackConfig")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("page_size", &self.page_size)
+            .field("max_pages", &self.max_pages)
+            .field("max_age_days", &self.max_age_days)
+            .field("countries", &self.countries)
+            .field("max_rate_limit_sleep", &self.max_rate_limit_sleep)
+            .finish()
+    }
 }
 
 /// One search, as TheirStack's request body has it.

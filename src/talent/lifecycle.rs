@@ -19,7 +19,7 @@ use super::{profile, subscription};
 use crate::accounts::service::{self, LoginId};
 use crate::accounts::user;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
-use crate::extract::{ActiveUser, Json};
+use crate::extract::{ActiveUser, ClientIp, Json};
 use crate::portfolios::assets::{AssetResponse, asset};
 use crate::portfolios::handlers::PortfolioResponse;
 use crate::portfolios::portfolio;
@@ -188,9 +188,11 @@ pub struct DeleteAccountRequest {
 /// Delete the account, every row of it in every product, and its stored files.
 #[utoipa::path(delete, path = "/api/auth/user", tag = "accounts", security(("bearer" = [])),
     request_body = DeleteAccountRequest,
-    responses((status = 204), (status = 400, description = "`{\"password\": [\"Incorrect password.\"]}` or required")))]
+    responses((status = 204), (status = 400, description = "`{\"password\": [\"Incorrect password.\"]}` or required"),
+        (status = 429, description = "Too many attempts (the login rate limits)")))]
 pub async fn delete_my_account(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: ActiveUser,
     Json(body): Json<DeleteAccountRequest>,
 ) -> ApiResult<StatusCode> {
@@ -198,6 +200,8 @@ pub async fn delete_my_account(
         return Err(ApiError::field("password", FIELD_REQUIRED));
     };
     let account = &user.0.user;
+    // A stolen token must not become a way to guess the password quickly.
+    state.auth_limiter.check(ip, Some(&account.email))?;
     let confirmed = service::authenticate(&state, LoginId::Email(&account.email), &password)
         .await?
         .is_some_and(|found| found.id == account.id);

@@ -34,7 +34,11 @@ pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
         Ok(PageVerdict::Extracted(job)) => Extraction::Found(job),
         Ok(PageVerdict::NeedsManual(reason)) => Extraction::NeedsManual(reason),
         Err(err) => {
-            tracing::error!(url, error = %err, "job-page extraction panicked");
+            // The URL is the user's; the host is enough to find the page that broke the parser.
+            let host = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned));
+            tracing::error!(host, error = %err, "job-page extraction panicked");
             Extraction::Failed("the page could not be processed".into())
         }
     }

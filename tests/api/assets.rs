@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_server};
 
-fn encoded(format: ImageFormat, width: u32, height: u32) -> Vec<u8> {
+pub fn encoded(format: ImageFormat, width: u32, height: u32) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x * 7) as u8, (y * 5) as u8, 90])
     });

@@ -160,6 +160,7 @@ fn spawn_logging_json(data_dir: &std::path::Path, args: &[&str]) -> std::process
         .env_clear()
         .env("CAREERHUB_DATA_DIR", data_dir.join("data"))
         .env("CAREERHUB_LOG_FORMAT", "json")
+        .env("CAREERHUB_ACCESS_LOG", "true")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap()
@@ -191,7 +192,7 @@ fn http_get(addr: &str, path: &str) -> std::io::Result<String> {
 }
 
 #[test]
-fn serve_logs_each_request_and_exits_cleanly_on_sigterm() {
+fn serve_logs_each_request_with_the_access_log_and_exits_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

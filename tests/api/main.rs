@@ -11,6 +11,7 @@ mod foundation;
 mod gan7club;
 mod grooya;
 mod helpers;
+mod isolation;
 mod market;
 mod queue;
 mod resumes;
