@@ -37,10 +37,10 @@ pub struct PortfolioRequest {
     /// Letters, digits, `-` and `_`; generated from the title when absent.
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub design: Option<Value>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Value)]
     pub pages: Option<Value>,
     #[serde(alias = "isPublished")]
     pub is_published: Option<bool>,
@@ -63,9 +63,9 @@ pub struct PortfolioResponse {
     pub user: i64,
     pub title: String,
     pub slug: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub design: Value,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Value)]
     pub pages: Value,
     pub is_published: bool,
     pub is_guided: bool,

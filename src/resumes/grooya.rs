@@ -29,7 +29,7 @@ const MAX_CONTENT_BYTES: usize = 1024 * 1024;
 pub struct ResumeRequest {
     pub title: Option<String>,
     /// The editor's sections (summary, experience, …), stored and returned unchanged.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub content: Option<Value>,
 }
 
@@ -37,7 +37,7 @@ pub struct ResumeRequest {
 pub struct ResumeDocument {
     pub id: i64,
     pub title: String,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Value)]
     pub content: Option<Value>,
     /// Signed link to the uploaded file, if the resume has one.
     pub file: Option<String>,

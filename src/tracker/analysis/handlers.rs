@@ -232,27 +232,44 @@ async fn analysis_of(state: &AppState, job_id: i64) -> ApiResult<Option<record::
         .await?)
 }
 
-fn result_body(analysis: Option<record::Model>) -> Value {
+/// What `…/result/` answers: the analysis, or `{"status": "pending"}` before one is started.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AnalysisResult {
+    Analysis(AnalysisResponse),
+    Pending {
+        /// Always `pending`.
+        status: String,
+    },
+}
+
+fn result_of(analysis: Option<record::Model>) -> AnalysisResult {
     match analysis {
-        None => json!({"status": "pending"}),
-        Some(row) => serde_json::to_value(AnalysisResponse::from(row)).unwrap_or_default(),
+        None => AnalysisResult::Pending {
+            status: "pending".into(),
+        },
+        Some(row) => AnalysisResult::Analysis(row.into()),
     }
+}
+
+fn result_body(analysis: Option<record::Model>) -> Value {
+    serde_json::to_value(result_of(analysis)).unwrap_or_default()
 }
 
 /// The application's analysis: `{"status": "pending"}` before one is started.
 #[utoipa::path(get, path = "/api/ai/result/{job_id}", tag = "jobtracker", security(("bearer" = [])),
     params(("job_id" = i64, Path)),
     responses(
-        (status = 200, body = AnalysisResponse, description = "The analysis, or `{\"status\": \"pending\"}` when none exists yet"),
+        (status = 200, body = AnalysisResult, description = "The analysis, or `{\"status\": \"pending\"}` when none exists yet"),
         (status = 404, description = "Not the user's job"),
     ))]
 pub async fn get_analysis(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(job_id): Path<i64>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<AnalysisResult>> {
     own_application(state.db.reader(), user.id(), job_id).await?;
-    Ok(Json(result_body(analysis_of(&state, job_id).await?)))
+    Ok(Json(result_of(analysis_of(&state, job_id).await?)))
 }
 
 /// Server-Sent Events: a `status` event with the result body at once and at every change,
