@@ -230,16 +230,29 @@ where
 {
     let txn = conn.begin().await?;
     match work(&txn).await {
-        Ok(value) => {
-            txn.commit().await?;
-            Ok(value)
-        }
+        Ok(value) => match txn.commit().await {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                end_failed_commit(conn).await;
+                Err(err.into())
+            }
+        },
         Err(err) => {
             if let Err(rollback) = txn.rollback().await {
                 tracing::error!(error = %rollback, "could not roll back a failed transaction");
             }
             Err(err)
         }
+    }
+}
+
+/// SQLite can keep a transaction open when its COMMIT fails (a full disk, an I/O error), while
+/// SeaORM counts it as ended. Left so, the single writer connection would run every later write
+/// inside it and answer success for changes never committed (found by `scripts/faults.sh`).
+async fn end_failed_commit(conn: &DatabaseConnection) {
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        // Fails harmlessly when SQLite has already rolled the transaction back.
+        let _ = sea_orm::ConnectionTrait::execute_unprepared(conn, "ROLLBACK").await;
     }
 }
 
@@ -261,6 +274,20 @@ pub fn is_connection_error(err: &DbErr) -> bool {
                 | sea_orm::sqlx::Error::WorkerCrashed
                 | sea_orm::sqlx::Error::Tls(_)
         ),
+        _ => false,
+    }
+}
+
+/// True when the database could not write because its disk is full (SQLite's `SQLITE_FULL`,
+/// PostgreSQL's `disk_full`): the data is intact, the write is refused.
+pub fn is_disk_full(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match &**e {
+        sea_orm::sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
         _ => false,
     }
 }

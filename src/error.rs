@@ -21,6 +21,7 @@ pub const SERVER_ERROR: &str = "A server error occurred.";
 pub const NOT_FOUND: &str = "Not found.";
 pub const FIELD_REQUIRED: &str = "This field is required.";
 pub const PERMISSION_DENIED: &str = "You do not have permission to perform this action.";
+pub const DATABASE_FULL: &str = "The service cannot store changes right now (its disk is full). Nothing was changed; please retry later.";
 pub const DATABASE_UNAVAILABLE: &str =
     "The service is temporarily unavailable (database unreachable). Please retry shortly.";
 
@@ -193,6 +194,9 @@ impl From<sea_orm::DbErr> for ApiError {
         if crate::db::is_connection_error(&err) {
             tracing::error!(error = %err, "database unreachable");
             ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned())
+        } else if crate::db::is_disk_full(&err) {
+            tracing::error!(error = %err, "database disk full");
+            ApiError::Unavailable(DATABASE_FULL.to_owned())
         } else {
             ApiError::Internal(err.into())
         }

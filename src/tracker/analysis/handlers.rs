@@ -236,7 +236,7 @@ async fn analysis_of(state: &AppState, job_id: i64) -> ApiResult<Option<record::
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum AnalysisResult {
-    Analysis(AnalysisResponse),
+    Analysis(Box<AnalysisResponse>),
     Pending {
         /// Always `pending`.
         status: String,
@@ -248,7 +248,7 @@ fn result_of(analysis: Option<record::Model>) -> AnalysisResult {
         None => AnalysisResult::Pending {
             status: "pending".into(),
         },
-        Some(row) => AnalysisResult::Analysis(row.into()),
+        Some(row) => AnalysisResult::Analysis(Box::new(row.into())),
     }
 }
 

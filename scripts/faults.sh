@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Fault drills (issue #9), against a debug careerhub:
+#  1. PostgreSQL stopped under load: requests answer 503 {"detail": …} quickly while it is down,
+#     and 200 again once it is back, without restarting careerhub. Uses a private PostgreSQL
+#     cluster of its own (initdb, port 5499), never the machine's.
+#  2. SQLite on a full disk (a 24 MB tmpfs): large updates answer 503 {"detail": …},
+#     the database passes `PRAGMA integrity_check`, and writes succeed once space is freed.
+# Needs root (su postgres, mount). Usage: scripts/faults.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet
+BIN=$PWD/target/debug/careerhub
+WORK=$(mktemp -d)
+chmod 755 "$WORK"  # the postgres user must reach its cluster inside
+PIDS=()
+PG_DIR=$WORK/pg
+PG_PORT=5499
+MNT=$WORK/full
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -d "$PG_DIR" ] && su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR -m immediate stop" >/dev/null 2>&1 || true
+    mountpoint -q "$MNT" 2>/dev/null && umount "$MNT"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+export CAREERHUB_JWT_SECRET="faults-secret-faults-secret-faults-0123456"
+export CAREERHUB_AUTH_RATE_PER_ADDRESS=1000000 CAREERHUB_AUTH_RATE_PER_ACCOUNT=1000000
+export RUST_LOG=${RUST_LOG:-warn}
+fail() { echo "FAILED: $*" >&2; exit 1; }
+ms() { date +%s%3N; }
+
+# start_careerhub PORT: serves with the current environment; waits until it answers.
+start_careerhub() {
+    CAREERHUB_ADDR="127.0.0.1:$1" "$BIN" serve 2>>"$WORK/server-$1.log" &
+    PIDS+=("$!")
+    for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.05; done
+    fail "careerhub did not start on $1"
+}
+
+# token PORT EMAIL: registers through Grooya and prints the access token.
+token() {
+    curl -fs -H 'content-type: application/json' \
+        -d "{\"email\":\"$2\",\"password1\":\"faults-pass-123\",\"password2\":\"faults-pass-123\"}" \
+        "http://127.0.0.1:$1/api/auth/register/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])'
+}
+
+# status_and_body URL TOKEN [METHOD] [BODY]: prints "<status> <milliseconds> <body>".
+status_and_body() {
+    local started out
+    started=$(ms)
+    out=$(curl -s -m 10 -w '\n%{http_code}' -X "${3:-GET}" -H "Authorization: Bearer $2" \
+        -H 'content-type: application/json' ${4:+-d "$4"} "$1")
+    echo "$(tail -n 1 <<<"$out") $(( $(ms) - started )) $(head -n -1 <<<"$out")"
+}
+
+if [ -z "${SKIP_PG:-}" ]; then
+echo "==> 1. PostgreSQL stopped under load"
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+install -d -o postgres -g postgres "$PG_DIR"
+su postgres -c "$PG_BIN/initdb -D $PG_DIR -A trust -U postgres" >/dev/null
+su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/log -o '-p $PG_PORT -k /tmp' -w start" >/dev/null
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" CAREERHUB_DATA_DIR=$WORK/data-pg start_careerhub 8301
+TOKEN=$(token 8301 pg@example.com)
+URL=http://127.0.0.1:8301/api/portfolios/
+read -r status _ _ <<<"$(status_and_body "$URL" "$TOKEN")"
+[ "$status" = 200 ] || fail "before the stop: $status"
+# Load: 8 clients reading in a loop for the whole drill.
+for _ in $(seq 1 8); do
+    ( while true; do curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL"; done ) &
+    PIDS+=("$!")
+done
+sleep 2
+su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR -m fast -w stop" >/dev/null
+worst=0
+for _ in $(seq 1 10); do
+    read -r status took body <<<"$(status_and_body "$URL" "$TOKEN")"
+    [ "$status" = 503 ] || fail "with PostgreSQL down: $status $body"
+    [[ $body == '{"detail":'* ]] || fail "with PostgreSQL down, body: $body"
+    (( took > worst )) && worst=$took
+    sleep 0.3
+done
+# A request waits for a connection up to the pool's acquire timeout (5 s) before its 503.
+(( worst < 6000 )) || fail "503s took up to $worst ms"
+echo "    down: 10 of 10 answers 503 {\"detail\": …}, slowest $worst ms (${body:0:160})"
+su postgres -c "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/log -o '-p $PG_PORT -k /tmp' -w start" >/dev/null
+back=
+for i in $(seq 1 100); do
+    read -r status _ _ <<<"$(status_and_body "$URL" "$TOKEN")"
+    if [ "$status" = 200 ]; then back=$i; break; fi
+    sleep 0.1
+done
+[ -n "$back" ] || fail "careerhub did not recover after PostgreSQL came back"
+echo "    back: 200 again within $(( back * 100 )) ms of PostgreSQL's restart, same careerhub process"
+for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+PIDS=()
+
+fi
+
+echo "==> 2. SQLite on a full disk"
+mkdir -p "$MNT"
+mount -t tmpfs -o size=24m tmpfs "$MNT"
+CAREERHUB_DATA_DIR=$MNT start_careerhub 8302
+TOKEN=$(token 8302 full@example.com)
+URL=http://127.0.0.1:8302/api/portfolios/
+read -r status _ body <<<"$(status_and_body "$URL" "$TOKEN" POST '{"title": "Before"}')"
+[ "$status" = 201 ] || fail "before filling the disk: $status $body"
+ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$body")
+dd if=/dev/zero of="$MNT/filler" bs=64k >/dev/null 2>&1 || true
+python3 -c 'print("{\"title\": \"Full\", \"pages\": [\"" + "x" * 1500000 + "\"]}")' >"$WORK/big.json"
+refused=0
+for _ in 1 2 3; do
+    read -r status _ body <<<"$(status_and_body "$URL$ID/" "$TOKEN" PATCH "@$WORK/big.json")"
+    echo "    large update: $status ${body:0:100}"
+    if [ "$status" = 503 ]; then refused=$((refused + 1)); fi
+    [ "$status" = 200 ] && continue
+    [ "$status" = 503 ] || fail "with the disk full: $status $body"
+done
+(( refused > 0 )) || fail "no write was refused with the disk full"
+echo "    full: $refused of 3 large updates answered 503 (${body:0:160})"
+rm -f "$MNT/filler"
+read -r status _ body <<<"$(status_and_body "$URL$ID/" "$TOKEN" PATCH '{"title": "After"}')"
+[ "$status" = 200 ] || fail "after freeing space: $status $body"
+titles=$(curl -fs -H "Authorization: Bearer $TOKEN" "$URL" | python3 -c 'import json,sys; print(sorted(p["title"] for p in json.load(sys.stdin)))')
+check=$(python3 -c "import sqlite3; print(sqlite3.connect('file:$MNT/careerhub.db?mode=ro', uri=True).execute('PRAGMA integrity_check').fetchone()[0])")
+[ "$check" = ok ] || fail "integrity_check: $check"
+# The last update is the one kept: a write refused on the full disk must not have left the
+# writer inside an uncommitted transaction that swallows later writes.
+[ "$titles" = "['After']" ] || fail "portfolios after freeing space: $titles"
+echo "    freed: writes succeed again; portfolios $titles; PRAGMA integrity_check: $check"
+echo "==> fault drills passed"
