@@ -3,6 +3,7 @@
 pub mod audit_log;
 pub mod dashboard;
 pub mod files;
+mod owners;
 pub mod portfolios;
 pub mod postings;
 pub mod queue;

@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::subscriptions::{emails_of, owner_cell};
+use super::owners::{emails_of, owner_cell};
 use super::truncated;
 use crate::admin::audit;
 use crate::admin::list::{

@@ -1,16 +1,14 @@
 //! Subscriptions: every plan granted, active or ended, searchable by the user's email; grant one
 //! by email, end an active one.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
+use super::owners::{emails_of, owner_cell};
 use super::users::{self, GrantForm};
-use crate::accounts::user;
 use crate::admin::list::{
     Filter, ListPage, ListQuery, ListSpec, Sorts, fetch_page, search_owned, sorted,
 };
@@ -29,27 +27,6 @@ static SORTS: Sorts<sub::Column> = Sorts {
     ],
     default_desc: true,
 };
-
-/// The emails of the users who own `ids`.
-pub async fn emails_of(
-    state: &AppState,
-    ids: impl Iterator<Item = i64>,
-) -> AdminResult<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.collect();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(state.db.reader())
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect())
-}
-
-/// A link to a record's owner.
-pub fn owner_cell(emails: &HashMap<i64, String>, user_id: i64) -> Cell {
-    let email = emails.get(&user_id).map_or("(deleted)", String::as_str);
-    Cell::link(email, format!("/admin/users/{user_id}"))
-}
 
 /// `GET /admin/subscriptions`
 pub async fn list(

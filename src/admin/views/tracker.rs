@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
-use super::subscriptions::{emails_of, owner_cell};
+use super::owners::{emails_of, owner_cell};
 use super::truncated;
 use crate::admin::audit;
 use crate::admin::list::{
