@@ -11,6 +11,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
+use crate::blocking::Lane;
+
 /// Largest upload accepted.
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 /// Largest side and pixel count decoded.
@@ -20,6 +22,8 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 const PROCESS_TIME_LIMIT: Duration = Duration::from_secs(20);
 const JPEG_QUALITY: u8 = 88;
+/// Images processed at once, per core (each decode may take up to `MAX_ALLOC`).
+static DECODING: Lane = Lane::new(1);
 
 /// Django's message for anything that is not a readable image.
 pub const NOT_AN_IMAGE: &str =
@@ -124,20 +128,29 @@ pub struct Output {
 
 /// Validates and cleans `bytes` off the async threads.
 pub async fn clean(bytes: Bytes, output: Output) -> Result<CleanImage, ImageError> {
-    let work = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(AssertUnwindSafe(|| clean_blocking(&bytes, output)))
-    });
+    let work = DECODING
+        .acquire()
+        .await
+        .spawn(move || clean_guarded(&bytes, output));
     match tokio::time::timeout(PROCESS_TIME_LIMIT, work).await {
-        Ok(Ok(Ok(result))) => result,
-        Ok(_) => {
-            tracing::warn!("image decoding panicked");
-            Err(ImageError::NotAnImage)
-        }
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(ImageError::NotAnImage),
         Err(_) => {
             tracing::warn!("image processing timed out");
             Err(ImageError::NotAnImage)
         }
     }
+}
+
+/// The whole pipeline with a decoder panic as a refusal (the decoders are third-party code):
+/// what the upload routes run on the blocking pool, and what the fuzz target drives.
+pub fn clean_guarded(bytes: &[u8], output: Output) -> Result<CleanImage, ImageError> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| clean_blocking(bytes, output))).unwrap_or_else(
+        |_| {
+            tracing::warn!("image decoding panicked");
+            Err(ImageError::NotAnImage)
+        },
+    )
 }
 
 /// The whole pipeline, synchronously.

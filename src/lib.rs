@@ -9,6 +9,8 @@ pub mod admin;
 pub mod ai;
 /// The router with every middleware around it: what `serve` runs and what tests drive.
 pub mod app;
+/// CPU-heavy work (hashing, decoding, parsing) on the blocking pool, a bounded number at a time.
+pub mod blocking;
 /// Per-user in-process caches of hot views, invalidated by every write in this process.
 pub mod cache;
 /// The command line: `serve`, `migrate`, `createsuperuser`, `openapi`, `import-django-users`.
