@@ -23,8 +23,10 @@ pub type App = MapRequest<Router, fn(Request) -> Request>;
 pub fn build(state: AppState) -> App {
     let config = &state.config;
     let router = routes::router(state.clone())
-        // Innermost first: a panic becomes a 500 that `observe` still logs and counts.
+        // Innermost first: a panic becomes a 500 that `observe` still logs and counts, and so is
+        // a 503 answered at once while the database is down.
         .layer(CatchPanicLayer::custom(http::panic_response))
+        .layer(from_fn_with_state(state.clone(), http::database_guard))
         .layer(from_fn_with_state(state.clone(), http::observe))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -29,6 +29,9 @@ const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 const SQLITE_CACHE_KIB: u64 = 32 * 1024;
 /// How long a request waits for a pooled connection before answering 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// While PostgreSQL is down, how often a probe tries it, and how long one try may take.
+const OUTAGE_PROBE_INTERVAL: Duration = Duration::from_millis(200);
+const OUTAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 /// An arbitrary constant naming careerhub's migration lock on PostgreSQL.
 const MIGRATION_LOCK_KEY: i64 = 0x6361_7265_6572_6875; // "careerhu"
 
@@ -40,6 +43,8 @@ pub struct Db {
     /// Counts committed job-posting writes made through this handle, for in-process caches of
     /// answers computed from the postings (`market::cache`).
     postings_generation: Arc<AtomicU64>,
+    /// Set while the database server is known to be unreachable (see [`Db::report_unreachable`]).
+    down: Arc<AtomicBool>,
 }
 
 impl Db {
@@ -54,6 +59,7 @@ impl Db {
                 reader,
                 writer,
                 postings_generation: Arc::default(),
+                down: Arc::default(),
             })
         } else {
             let mut options = ConnectOptions::new(url);
@@ -72,6 +78,7 @@ impl Db {
                 reader: pool.clone(),
                 writer: pool,
                 postings_generation: Arc::default(),
+                down: Arc::default(),
             })
         }
     }
@@ -84,6 +91,35 @@ impl Db {
     /// How many times job postings were written through this handle.
     pub fn postings_generation(&self) -> u64 {
         self.postings_generation.load(Ordering::Acquire)
+    }
+
+    /// True while the database server is known to be unreachable: requests answer 503 at once
+    /// instead of each waiting the pool's acquire timeout for a connection that cannot come.
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Called when a request found the database unreachable. On PostgreSQL this marks it down
+    /// and starts one probe that pings it until it answers, then clears the mark: recovery needs
+    /// no restart and no request pays for the probing. SQLite is a file that cannot go away, and
+    /// its only "unreachable" is a busy writer, which must not shed every other request.
+    pub fn report_unreachable(&self) {
+        if self.backend() != DbBackend::Postgres || self.down.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::error!("database unreachable: answering 503 until a probe reaches it again");
+        let db = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(OUTAGE_PROBE_INTERVAL).await;
+                let ping = tokio::time::timeout(OUTAGE_PROBE_TIMEOUT, db.reader.ping()).await;
+                if matches!(ping, Ok(Ok(()))) {
+                    break;
+                }
+            }
+            db.down.store(false, Ordering::Release);
+            tracing::warn!("database reachable again");
+        });
     }
 
     /// For queries that only read.

@@ -162,6 +162,11 @@ fn retry_after_secs(wait: Duration) -> u64 {
     rounded_up.max(1)
 }
 
+/// Marks a response that found the database unreachable, so `http::database_guard` can tell
+/// the database handle without every handler holding it.
+#[derive(Clone, Copy, Debug)]
+pub struct DatabaseUnreachable;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
@@ -169,6 +174,9 @@ impl IntoResponse for ApiError {
         }
         let status = self.status();
         let mut response = (status, axum::Json(self.body())).into_response();
+        if matches!(&self, ApiError::Unavailable(msg) if msg == DATABASE_UNAVAILABLE) {
+            response.extensions_mut().insert(DatabaseUnreachable);
+        }
         let headers = response.headers_mut();
         match &self {
             ApiError::NotAuthenticated | ApiError::AccessTokenInvalid => {

@@ -11,7 +11,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{ApiError, NOT_FOUND};
+use crate::error::{ApiError, DATABASE_UNAVAILABLE, DatabaseUnreachable, NOT_FOUND};
 use crate::state::AppState;
 
 /// Paths whose trailing slash matters (the docs UI resolves its assets relative to `/api/docs/`).
@@ -42,6 +42,24 @@ pub fn strip_trailing_slash(mut req: Request) -> Request {
         }
     }
     req
+}
+
+/// Routes that answer without the database, so they keep answering while it is down.
+const DATABASE_FREE_PREFIXES: &[&str] = &["/healthz", "/metrics", "/api/docs", "/api/openapi.json"];
+
+/// While the database is known to be down, answers 503 `{"detail": …}` at once instead of letting
+/// each request wait the pool's acquire timeout; and tells the database handle when a response
+/// found it unreachable, which is what marks it down (`Db::report_unreachable`).
+pub async fn database_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if state.db.is_down() && !DATABASE_FREE_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        return ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned()).into_response();
+    }
+    let response = next.run(req).await;
+    if response.extensions().get::<DatabaseUnreachable>().is_some() {
+        state.db.report_unreachable();
+    }
+    response
 }
 
 /// Logs one line per request (method, route, status, duration, request id) and records it in

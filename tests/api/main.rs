@@ -13,6 +13,7 @@ mod grooya;
 mod helpers;
 mod isolation;
 mod market;
+mod outage;
 mod queue;
 mod resumes;
 mod storage;
