@@ -196,15 +196,10 @@ impl PageFetcher {
             return Err(FetchError::TooLarge(max));
         }
         let final_url = response.url().clone();
-        let mut body = Vec::new();
-        let mut chunks = response.bytes_stream();
-        while let Some(chunk) = chunks.next().await {
-            let chunk = chunk.map_err(|err| self.classify(&err))?;
-            if body.len() + chunk.len() > max {
-                return Err(FetchError::TooLarge(max));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_capped(response, max).await.map_err(|err| match err {
+            CappedReadError::TooLarge => FetchError::TooLarge(max),
+            CappedReadError::Transport(err) => self.classify(&err),
+        })?;
         Ok(FetchedPage {
             url: final_url,
             html: String::from_utf8_lossy(&body).into_owned(),
@@ -224,6 +219,39 @@ impl PageFetcher {
         }
         FetchError::Unreachable
     }
+}
+
+/// Why a capped read stopped.
+#[derive(Debug)]
+pub enum CappedReadError {
+    /// The body passed the cap (declared or as it streamed in); the rest was not read.
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads a response body of at most `max` bytes, refusing it as soon as it declares or streams
+/// more: a server (a job page, the AI provider, TheirStack) cannot make careerhub buffer
+/// without bound.
+pub async fn read_capped(
+    response: reqwest::Response,
+    max: usize,
+) -> Result<Vec<u8>, CappedReadError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > max as u64)
+    {
+        return Err(CappedReadError::TooLarge);
+    }
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(CappedReadError::Transport)?;
+        if body.len() + chunk.len() > max {
+            return Err(CappedReadError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Whether `ip` is an ordinary public unicast address.

@@ -15,6 +15,10 @@ pub const DEFAULT_MODEL: &str = "llama-3.3-70b-versatile";
 pub const DEFAULT_IMAGE_MODEL: &str = "gpt-image-1";
 /// A generated image larger than this is refused.
 const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+/// The largest answers read from the provider: a chat completion is a few KiB of JSON; an
+/// image answer carries the image in base64 (4/3 of its size) plus a little JSON.
+const MAX_CHAT_REPLY_BYTES: usize = 4 * 1024 * 1024;
+const MAX_IMAGE_REPLY_BYTES: usize = MAX_IMAGE_BYTES / 3 * 4 + 64 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AiConfig {
@@ -42,6 +46,20 @@ pub enum AiError {
     Unreachable,
     #[error("the AI provider returned an invalid response: {0}")]
     InvalidResponse(String),
+}
+
+/// The provider's answer as JSON, read up to `max` bytes.
+async fn read_json(response: reqwest::Response, max: usize) -> Result<Value, AiError> {
+    let body = crate::fetch::read_capped(response, max)
+        .await
+        .map_err(|err| match err {
+            crate::fetch::CappedReadError::TooLarge => {
+                AiError::InvalidResponse("the answer is too large".into())
+            }
+            crate::fetch::CappedReadError::Transport(err) => classify(err),
+        })?;
+    serde_json::from_slice(&body)
+        .map_err(|_| AiError::InvalidResponse("the body is not JSON".into()))
 }
 
 impl AiError {
@@ -114,13 +132,7 @@ impl ChatClient {
         if !status.is_success() {
             return Err(AiError::Status(status.as_u16()));
         }
-        let reply: Value = response.json().await.map_err(|err| {
-            if err.is_timeout() {
-                AiError::Timeout
-            } else {
-                AiError::InvalidResponse("the body is not JSON".into())
-            }
-        })?;
+        let reply = read_json(response, MAX_CHAT_REPLY_BYTES).await?;
         let content = reply
             .pointer("/choices/0/message/content")
             .and_then(Value::as_str)
@@ -153,10 +165,7 @@ impl ChatClient {
         if !response.status().is_success() {
             return Err(AiError::Status(response.status().as_u16()));
         }
-        let reply: Value = response
-            .json()
-            .await
-            .map_err(|_| AiError::InvalidResponse("the body is not JSON".into()))?;
+        let reply = read_json(response, MAX_IMAGE_REPLY_BYTES).await?;
         let encoded = reply
             .pointer("/data/0/b64_json")
             .and_then(Value::as_str)

@@ -16,6 +16,9 @@ use serde_json::Value;
 /// 429s answered for one page before giving up.
 const MAX_RATE_LIMITED_RETRIES: u32 = 5;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest answer read: a page of at most 500 postings, each a few KiB of JSON (descriptions
+/// included), is far below it.
+const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// How to reach TheirStack.
 #[derive(Clone)]
@@ -157,10 +160,17 @@ impl TheirStack {
                 tokio::time::sleep(wait.min(self.config.max_rate_limit_sleep)).await;
                 continue;
             }
-            let body = response
-                .text()
+            let body = crate::fetch::read_capped(response, MAX_PAGE_BYTES)
                 .await
-                .map_err(|err| TheirStackError::Unavailable(err.to_string()))?;
+                .map_err(|err| match err {
+                    crate::fetch::CappedReadError::TooLarge => TheirStackError::Unavailable(
+                        format!("the answer is larger than {MAX_PAGE_BYTES} bytes"),
+                    ),
+                    crate::fetch::CappedReadError::Transport(err) => {
+                        TheirStackError::Unavailable(err.to_string())
+                    }
+                })?;
+            let body = String::from_utf8_lossy(&body);
             if status.is_server_error() {
                 return Err(TheirStackError::Unavailable(format!(
                     "{status}: {}",

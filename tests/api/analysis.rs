@@ -257,6 +257,8 @@ enum Reply {
     Malformed,
     ServerError,
     Slow,
+    /// A well-formed completion past the 4 MiB careerhub reads of one.
+    Huge,
 }
 
 /// (Authorization header, body) of each request the provider got.
@@ -292,6 +294,7 @@ async fn chat_completions(
             tokio::time::sleep(Duration::from_secs(3)).await;
             "{}".to_owned()
         }
+        Reply::Huge => "x".repeat(5 * 1024 * 1024),
     };
     axum::Json(json!({
         "id": "chatcmpl-1",
@@ -383,6 +386,11 @@ async fn llm_failures_end_failed_with_the_reason() {
             Reply::Slow,
             "AI analysis failed: the AI provider did not answer in time.",
             2,
+        ),
+        (
+            Reply::Huge,
+            "AI analysis failed: the AI provider returned an invalid response: the answer is too large.",
+            1,
         ),
     ] {
         let (app, provider) = llm_app(reply, false).await;
