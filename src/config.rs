@@ -113,6 +113,9 @@ pub struct Config {
     pub public_page_cache_ttl: Duration,
     /// How often the worker deletes stored files no row points to; `None` off.
     pub sweep_interval: Option<Duration>,
+    /// How long a worker's claim on a job lasts unrenewed: a job whose worker died runs again
+    /// this long after the worker's last renewal (it renews every third of it).
+    pub job_lease: Duration,
 }
 
 /// The ATS analysis engine.
@@ -161,6 +164,7 @@ impl fmt::Debug for Config {
             .field("ai_fallback_local", &self.ai_fallback_local)
             .field("public_page_cache_ttl", &self.public_page_cache_ttl)
             .field("sweep_interval", &self.sweep_interval)
+            .field("job_lease", &self.job_lease)
             .finish()
     }
 }
@@ -330,6 +334,9 @@ impl Config {
                 0 => None,
                 hours => Some(Duration::from_secs(3600 * hours)),
             },
+            job_lease: Duration::from_secs(
+                parse_var(&var, "CAREERHUB_JOB_LEASE_SECONDS", 60u64)?.max(1),
+            ),
             environment,
             addr,
             data_dir,
@@ -420,6 +427,7 @@ impl Config {
             ai_fallback_local: false,
             public_page_cache_ttl: Duration::from_secs(30),
             sweep_interval: None,
+            job_lease: Duration::from_secs(60),
         }
     }
 

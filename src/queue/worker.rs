@@ -14,8 +14,6 @@ use crate::state::AppState;
 use crate::talent::lifecycle;
 use crate::tracker::{analysis, extraction};
 
-/// How long a claim lasts without renewal; a dead worker's job runs again after it.
-pub const LEASE: Duration = Duration::from_secs(60);
 /// How long an idle worker waits before looking for due jobs again.
 const POLL: Duration = Duration::from_secs(1);
 /// How long running jobs get to finish once shutdown starts.
@@ -90,7 +88,13 @@ pub async fn run_once(
     worker: &str,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Option<(job::Model, Outcome)>, sea_orm::DbErr> {
-    let Some(job) = super::claim(state.db.writer(), worker, LEASE, state.clock.now_utc()).await?
+    let Some(job) = super::claim(
+        state.db.writer(),
+        worker,
+        state.config.job_lease,
+        state.clock.now_utc(),
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -115,14 +119,14 @@ async fn run_claimed(
         job.kind.clone(),
         job.payload.clone(),
     ));
-    let mut renewals = tokio::time::interval(LEASE / 3);
+    let mut renewals = tokio::time::interval(state.config.job_lease / 3);
     renewals.tick().await;
     let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     let result = loop {
         tokio::select! {
             joined = &mut task => break joined,
             _ = renewals.tick() => {
-                let until = state.clock.now_utc() + chrono::Duration::from_std(LEASE).unwrap_or_default();
+                let until = state.clock.now_utc() + chrono::Duration::from_std(state.config.job_lease).unwrap_or_default();
                 if !super::renew(state.db.writer(), job.id, worker, until).await? {
                     task.abort();
                     tracing::warn!(job_id = job.id, "job claim lost; abandoning the run");

@@ -151,7 +151,7 @@ async fn a_dead_workers_job_runs_again_once_its_claim_lapses() {
     let claimed = queue::claim(
         app.state.db.writer(),
         "w1",
-        worker::LEASE,
+        app.state.config.job_lease,
         app.state.clock.now_utc(),
     )
     .await
@@ -162,7 +162,7 @@ async fn a_dead_workers_job_runs_again_once_its_claim_lapses() {
 
     app.state
         .clock
-        .advance(worker::LEASE + Duration::from_secs(1));
+        .advance(app.state.config.job_lease + Duration::from_secs(1));
     assert_eq!(run_once(&app, "w2").await, Some((id, Outcome::Succeeded)));
     let row = stored(&app, id).await;
     assert_eq!((row.status.as_str(), row.attempts), ("succeeded", 2));
@@ -188,7 +188,7 @@ async fn a_handed_back_job_is_queued_again_without_counting_the_attempt() {
         .await
         .unwrap();
     let now = app.state.clock.now_utc();
-    queue::claim(app.state.db.writer(), "w1", worker::LEASE, now)
+    queue::claim(app.state.db.writer(), "w1", app.state.config.job_lease, now)
         .await
         .unwrap()
         .unwrap();
@@ -226,10 +226,11 @@ async fn concurrent_claims_never_share_a_job() {
         );
     }
     let now = app.state.clock.now_utc();
+    let lease = app.state.config.job_lease;
     let claims = (0..10).map(|n| {
         let db = app.state.db.clone();
         tokio::spawn(async move {
-            queue::claim(db.writer(), &format!("w{n}"), worker::LEASE, now)
+            queue::claim(db.writer(), &format!("w{n}"), lease, now)
                 .await
                 .unwrap()
                 .map(|job| job.id)
