@@ -276,15 +276,26 @@ fn with_file(
         .body(body)
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+/// The server's resident memory in KiB: (anonymous, file-backed). Anonymous is the heap
+/// (allocations, SQLite's page caches); file-backed is mostly the database file mapped by
+/// SQLite's `mmap_size`, which grows with the data written, not with leaks.
+fn rss_kb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("RssAnon:"), field("RssFile:") + field("RssShmem:"))
+}
+
+fn megabytes(samples: impl Iterator<Item = u64>) -> String {
+    samples
+        .map(|kb| format!("{:.0}", kb as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -389,12 +400,19 @@ async fn main() {
         total as f64 / seconds as f64
     );
     println!(
-        "\nserver RSS over the run (MB): {}",
-        memory
-            .iter()
-            .map(|kb| format!("{:.0}", *kb as f64 / 1024.0))
-            .collect::<Vec<_>>()
-            .join(" ")
+        "\nserver memory over the run, MB (anonymous: heap and caches): {}",
+        megabytes(memory.iter().map(|m| m.0))
+    );
+    println!(
+        "server memory over the run, MB (file-backed: the mapped database): {}",
+        megabytes(memory.iter().map(|m| m.1))
+    );
+    // Caches fill during the first half; a leak keeps growing through the second.
+    let (middle, last) = (memory[memory.len() / 2].0, memory[memory.len() - 1].0);
+    println!(
+        "anonymous memory over the second half: {:+.1} MB ({:+.1}%)",
+        (last as f64 - middle as f64) / 1024.0,
+        (last as f64 / middle.max(1) as f64 - 1.0) * 100.0
     );
     for (route, s) in stats.iter().filter(|(_, s)| s.errors > 0) {
         println!(
