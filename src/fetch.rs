@@ -189,12 +189,6 @@ impl PageFetcher {
             return Err(FetchError::NotHtml(essence.to_owned()));
         }
         let max = self.config.max_bytes;
-        if response
-            .content_length()
-            .is_some_and(|len| len as usize > max)
-        {
-            return Err(FetchError::TooLarge(max));
-        }
         let final_url = response.url().clone();
         let body = read_capped(response, max).await.map_err(|err| match err {
             CappedReadError::TooLarge => FetchError::TooLarge(max),
