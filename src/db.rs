@@ -170,6 +170,17 @@ impl Db {
         }
     }
 
+    /// Bytes SQLite holds in this process (page caches and prepared statements of every
+    /// connection), for `/metrics`; `None` on PostgreSQL.
+    pub fn sqlite_memory_bytes(&self) -> Option<i64> {
+        (self.backend() == DbBackend::Sqlite).then(|| {
+            // SAFETY: sqlite3_memory_used takes no arguments and only reads SQLite's global
+            // allocation counter, which the bundled library (built with SQLITE_THREADSAFE=1)
+            // guards with its own mutex.
+            unsafe { libsqlite3_sys::sqlite3_memory_used() }
+        })
+    }
+
     /// Connections open and idle, per pool, for `/metrics`.
     pub fn pool_stats(&self) -> Vec<PoolStats> {
         match self.backend() {

@@ -1,9 +1,10 @@
 //! Prometheus metrics: requests by route and status, a latency histogram by route, the
-//! database pools' sizes, job runs by kind and outcome, and the queue's depth by status,
+//! database pools' sizes, SQLite's memory, job runs by kind and outcome, the queue's depth by status,
 //! rendered in the text exposition format at `/metrics`.
 
 use std::time::Duration;
 
+use axum::http::Method;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -53,6 +54,7 @@ pub struct Metrics {
     pool_idle: Family<PoolLabels, Gauge>,
     job_runs: Family<JobLabels, Counter>,
     queue_depth: Family<QueueLabels, Gauge>,
+    sqlite_memory: Gauge,
 }
 
 /// 0.25 ms up to about 4 s, doubling.
@@ -95,7 +97,14 @@ impl Default for Metrics {
             "Jobs in the queue by status",
             queue_depth.clone(),
         );
+        let sqlite_memory = Gauge::default();
+        registry.register(
+            "sqlite_memory_bytes",
+            "Memory SQLite holds: page caches and statements of every connection (SQLite only)",
+            sqlite_memory.clone(),
+        );
         Metrics {
+            sqlite_memory,
             job_runs,
             queue_depth,
             registry,
@@ -107,9 +116,24 @@ impl Default for Metrics {
     }
 }
 
+/// The method as a label: the standard methods by name, any other as `OTHER`, so a client
+/// inventing methods cannot add series without bound.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
 impl Metrics {
-    pub fn record_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let method = method.to_owned();
+    pub fn record_request(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
+        let method = method_label(method).to_owned();
         let route = route.to_owned();
         self.latency
             .get_or_create(&RouteLabels {
@@ -168,10 +192,26 @@ impl Metrics {
                 .get_or_create(&labels)
                 .set(i64::from(stats.idle));
         }
+        if let Some(bytes) = db.sqlite_memory_bytes() {
+            self.sqlite_memory.set(bytes);
+        }
         let mut out = String::new();
         if let Err(err) = encode(&mut out, &self.registry) {
             tracing::error!(error = %err, "could not encode metrics");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        assert_eq!(method_label(&Method::TRACE), "OTHER");
+        let invented = Method::from_bytes(b"BREW").unwrap();
+        assert_eq!(method_label(&invented), "OTHER");
     }
 }

@@ -87,7 +87,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let status = response.status();
     state
         .metrics
-        .record_request(method.as_str(), &route, status.as_u16(), elapsed);
+        .record_request(&method, &route, status.as_u16(), elapsed);
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     macro_rules! log_request {
         ($level:ident) => {

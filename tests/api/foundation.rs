@@ -151,6 +151,12 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pools() {
     app.get("/auth/me", None)
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
+    for invented in ["BREW", "WHEN"] {
+        let method = Method::from_bytes(invented.as_bytes()).unwrap();
+        app.call(method, "/auth/me/", None, None)
+            .await
+            .assert_status(StatusCode::METHOD_NOT_ALLOWED);
+    }
     let metrics = app.get("/metrics", None).await;
     assert_eq!(metrics.status, StatusCode::OK);
     let text = &metrics.text;
@@ -160,6 +166,14 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pools() {
         ),
         "{text}"
     );
+    // Invented methods share one series instead of adding one each.
+    assert!(
+        text.contains(
+            r#"careerhub_http_requests_total{method="OTHER",route="/auth/me",status="405"} 2"#
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("BREW"), "{text}");
     assert!(
         text.contains(r#"careerhub_http_request_duration_seconds_bucket{"#),
         "{text}"
@@ -168,6 +182,14 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pools() {
         text.contains("careerhub_db_pool_connections{pool="),
         "{text}"
     );
+    let sqlite_bytes: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("careerhub_sqlite_memory_bytes "))
+        .expect("the SQLite memory gauge")
+        .parse()
+        .unwrap();
+    let on_sqlite = app.state.db.backend() == sea_orm::DbBackend::Sqlite;
+    assert_eq!(sqlite_bytes > 0, on_sqlite, "{sqlite_bytes}");
 }
 
 #[tokio::test]
