@@ -21,6 +21,7 @@ use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
 use crate::storage::Storage;
+use crate::tracker::analysis::streams::StreamSlots;
 
 /// At most this many views of each kind are kept in memory (a few KB each).
 const CACHE_ENTRIES: usize = 50_000;
@@ -49,6 +50,8 @@ pub struct Inner {
     pub ai: Option<ChatClient>,
     /// Rendered public portfolio pages by slug.
     pub public_pages: PublicPages,
+    /// Open analysis event streams per user (`tracker::analysis::streams`).
+    pub analysis_streams: StreamSlots,
 }
 
 /// Market answers shared between requests (see `market::cache`).
@@ -77,6 +80,7 @@ impl AppState {
             fetcher,
             ai,
             public_pages: PublicPages::new(config.public_page_cache_ttl),
+            analysis_streams: StreamSlots::default(),
             tokens: TokenKeys::from_config(&config),
             auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
             accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),

@@ -476,3 +476,39 @@ async fn the_stream_sends_each_status_change_until_the_end() {
         json!({"detail": "No JobApplication matches the given query."}),
     );
 }
+
+#[tokio::test]
+async fn a_user_holds_at_most_four_streams_and_a_closed_one_frees_its_place() {
+    use tower::ServiceExt;
+    let app = TestApp::new().await;
+    let s = setup(&app, "seeker@example.com").await;
+    analyze(&app, &s, json!({"resume_id": s.resume_id})).await;
+    let path = format!("/api/ai/result/{}/stream/", s.job_id);
+    // Holding the response without reading it keeps the stream open, as a browser tab does.
+    let open = |token: String| {
+        let request = axum::http::Request::builder()
+            .uri(&path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.app.clone().oneshot(request)
+    };
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let response = open(s.token.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        held.push(response);
+    }
+    app.get(&path, Some(&s.token)).await.assert(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"detail": "You have 4 analysis streams open already. Close one, or poll the result endpoint."}),
+    );
+    // Polling is not limited by the streams.
+    assert_eq!(result(&app, &s).await["status"], "processing");
+
+    held.pop();
+    held.push(open(s.token.clone()).await.unwrap());
+    assert_eq!(held[3].status(), StatusCode::OK);
+    drop(held);
+    assert_eq!(app.state.analysis_streams.users(), 0);
+}

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use super::CandidateLevel;
 use super::record::{self, STATUS_PROCESSING};
 use super::run::analysis_job;
+use super::streams::{STREAMS_PER_USER, StreamSlot};
 use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -279,6 +280,7 @@ pub async fn get_analysis(
     responses(
         (status = 200, content_type = "text/event-stream", description = "`event: status` with the same body as the result route, per change"),
         (status = 404, description = "Not the user's job"),
+        (status = 429, description = "The user already holds the most streams allowed at once"),
     ))]
 pub async fn stream_analysis(
     State(state): State<AppState>,
@@ -286,7 +288,20 @@ pub async fn stream_analysis(
     Path(job_id): Path<i64>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     own_application(state.db.reader(), user.id(), job_id).await?;
-    Ok(Sse::new(status_changes(state, job_id)).keep_alive(KeepAlive::default()))
+    let slot = state
+        .analysis_streams
+        .take(user.id(), STREAMS_PER_USER)
+        .ok_or_else(too_many_streams)?;
+    Ok(Sse::new(status_changes(state, job_id, slot)).keep_alive(KeepAlive::default()))
+}
+
+fn too_many_streams() -> ApiError {
+    ApiError::Custom(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"detail": format!(
+            "You have {STREAMS_PER_USER} analysis streams open already. Close one, or poll the result endpoint."
+        )}),
+    )
 }
 
 /// What the stream remembers between events.
@@ -296,15 +311,22 @@ struct Watch {
     last: Option<Value>,
     finished: bool,
     started: Instant,
+    /// Held while the stream lives; dropping it frees the user's slot.
+    _slot: StreamSlot,
 }
 
-fn status_changes(state: AppState, job_id: i64) -> impl Stream<Item = Result<Event, Infallible>> {
+fn status_changes(
+    state: AppState,
+    job_id: i64,
+    slot: StreamSlot,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let watch = Watch {
         state,
         job_id,
         last: None,
         finished: false,
         started: Instant::now(),
+        _slot: slot,
     };
     futures::stream::unfold(watch, |mut watch| async move {
         if watch.finished {

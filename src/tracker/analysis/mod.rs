@@ -6,6 +6,7 @@ pub mod llm;
 pub mod local;
 pub mod record;
 pub mod run;
+pub mod streams;
 mod types;
 
 use serde_json::{Value, json};
