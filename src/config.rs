@@ -101,6 +101,8 @@ pub struct Config {
     pub storage: StorageConfig,
     /// The prefix of file links when a CDN fronts the storage (`STORAGE_PUBLIC_URL`).
     pub media_base_url: Option<String>,
+    /// Bytes of uploaded resumes and images one user may store (`quota`).
+    pub storage_quota_bytes: u64,
     /// Bounds on fetching user-given URLs (job pages).
     pub fetch: FetchConfig,
     /// The AI provider, when `AI_API_KEY` or `AI_BASE_URL` is set.
@@ -158,6 +160,7 @@ impl fmt::Debug for Config {
             .field("market_cache_ttl", &self.market_cache_ttl)
             .field("storage", &self.storage)
             .field("media_base_url", &self.media_base_url)
+            .field("storage_quota_bytes", &self.storage_quota_bytes)
             .field("fetch", &self.fetch)
             .field("ai", &self.ai)
             .field("ats_engine", &self.ats_engine)
@@ -182,6 +185,8 @@ pub fn redact_url(raw: &str) -> String {
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
 pub const THEIRSTACK_KEY_VAR: &str = "THEIRSTACK_API_KEY";
+/// 500 MiB: fifty full-size resumes or images, far past what a job seeker or a portfolio needs.
+pub const DEFAULT_STORAGE_QUOTA_BYTES: u64 = 500 * 1024 * 1024;
 
 /// The provider's settings, when its key is set.
 fn theirstack_from(
@@ -320,6 +325,11 @@ impl Config {
         Ok(Config {
             storage,
             media_base_url: var("STORAGE_PUBLIC_URL"),
+            storage_quota_bytes: parse_var(
+                &var,
+                "CAREERHUB_STORAGE_QUOTA_BYTES",
+                DEFAULT_STORAGE_QUOTA_BYTES,
+            )?,
             fetch,
             ai,
             ats_engine,
@@ -416,6 +426,7 @@ impl Config {
                 root: data_dir.join("media"),
             },
             media_base_url: None,
+            storage_quota_bytes: DEFAULT_STORAGE_QUOTA_BYTES,
             fetch: FetchConfig {
                 allow_loopback: true,
                 max_bytes: 1024 * 1024,

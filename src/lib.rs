@@ -49,6 +49,8 @@ pub mod portfolios;
 pub mod profiles;
 /// Durable background jobs in the app database and the worker that runs them.
 pub mod queue;
+/// The per-user file quota: bytes and files of uploaded resumes and images together.
+pub mod quota;
 /// Per-address and per-account rate limits for the login, register and token routes.
 pub mod ratelimit;
 /// Resumes: uploaded files with their text, and Grooya's JSON resumes.

@@ -52,6 +52,8 @@ const FORM_LIMIT_BYTES: usize = 64 * 1024;
 const BAD_LOGIN: &str = "Please enter the correct email and password for a staff account.";
 pub const CSRF_FAILED: &str =
     "The form's security token is missing or wrong. Reload the page and submit it again.";
+pub const SUPERUSERS_ONLY: &str =
+    "Only a superuser can change staff accounts or make an account staff.";
 
 /// A signed-in, active staff member, and the CSRF token of their session.
 pub struct Staff {
@@ -68,6 +70,22 @@ impl Staff {
             staff_email: self.user.email.clone(),
             csrf: self.csrf.clone(),
             section,
+        }
+    }
+
+    /// Whether this staff member may change `account`: superusers may change any account, other
+    /// staff only accounts that are not staff, so that no ordinary staff member can lock out,
+    /// delete or hand credits to a staff account, their own included.
+    pub fn may_change(&self, account: &user::Model) -> bool {
+        self.user.is_superuser || !(account.is_staff || account.is_superuser)
+    }
+
+    /// 403 unless this staff member may change `account` ([`Staff::may_change`]).
+    pub fn check_may_change(&self, account: &user::Model) -> AdminResult<()> {
+        if self.may_change(account) {
+            Ok(())
+        } else {
+            Err(AdminError::new(StatusCode::FORBIDDEN, SUPERUSERS_ONLY))
         }
     }
 

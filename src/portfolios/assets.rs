@@ -9,10 +9,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path, read_multipart};
 use crate::images::{self, CleanImage, Output};
+use crate::quota::{self, Refusal};
 use crate::state::AppState;
 use crate::storage::Storage;
 
@@ -76,15 +78,19 @@ impl AssetResponse {
     }
 }
 
-/// Stores a cleaned image and its row; on a failed insert the file is removed again.
+/// Stores a cleaned image and its row, within the user's file quota (refused as `refusal`
+/// says); on a failed insert the file is removed again.
 pub async fn store_asset(
     state: &AppState,
     user_id: i64,
     image: CleanImage,
     prompt: String,
+    refusal: Refusal,
 ) -> ApiResult<asset::Model> {
     let key = Storage::new_key("assets", image.extension);
     let size = image.bytes.len() as i64;
+    let quota = state.config.storage_quota_bytes;
+    quota::ensure_room(state.db.reader(), quota, user_id, size, refusal).await?;
     state
         .storage
         .put(&key, image.bytes, image.content_type)
@@ -100,13 +106,18 @@ pub async fn store_asset(
         created_at: Set(db::now()),
         ..Default::default()
     };
-    match row.insert(state.db.writer()).await {
-        Ok(row) => Ok(row),
-        Err(err) => {
-            state.storage.delete_or_log(&key).await;
-            Err(err.into())
-        }
+    let inserted = db::in_transaction(state.db.writer(), async |txn| {
+        // Another upload may have taken the room since the first check; the lock makes
+        // uploads of one user take turns here.
+        service::lock_user(txn, user_id).await?;
+        quota::ensure_room(txn, quota, user_id, size, refusal).await?;
+        Ok::<_, ApiError>(row.insert(txn).await?)
+    })
+    .await;
+    if inserted.is_err() {
+        state.storage.delete_or_log(&key).await;
     }
+    inserted
 }
 
 /// The user's images, newest first.
@@ -135,7 +146,7 @@ pub async fn list_assets(
     request_body(content = String, description = "multipart/form-data: `file` (the image), optional `prompt`", content_type = "multipart/form-data"),
     responses(
         (status = 201, body = AssetResponse),
-        (status = 400, description = "`{\"file\": [\"Upload a valid image. …\"]}` and the other limits"),
+        (status = 400, description = "`{\"file\": [\"Upload a valid image. …\"]}`, the user's file quota reached, and the other limits"),
         (status = 413, description = "Body over the route's limit"),
         (status = 503, description = "File storage unavailable; nothing was stored"),
     ))]
@@ -173,7 +184,7 @@ pub async fn upload_asset(
     )
     .await
     .map_err(|err| ApiError::field("file", err.to_string()))?;
-    let row = store_asset(&state, user.id(), image, prompt).await?;
+    let row = store_asset(&state, user.id(), image, prompt, Refusal::FileField).await?;
     Ok((
         StatusCode::CREATED,
         Json(AssetResponse::new(row, &state.storage)),

@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json};
 use crate::images::{self, Output};
 use crate::portfolios::assets::{AssetResponse, store_asset};
+use crate::quota::{self, Refusal};
 use crate::state::AppState;
 
 const NOT_CONFIGURED: &str = "AI generation is not configured on this server. Set AI_API_KEY (and AI_BASE_URL and AI_MODEL for a provider other than Groq) and restart.";
@@ -217,7 +218,7 @@ pub struct GenerateImageRequest {
     request_body = GenerateImageRequest,
     responses(
         (status = 201, body = AssetResponse),
-        (status = 400, description = "No prompt"),
+        (status = 400, description = "No prompt, or the user's file quota reached (no credit spent)"),
         (status = 402, description = "No image credits left"),
         (status = 502, description = "The provider failed; the credit was refunded"),
         (status = 503, description = "No provider configured"),
@@ -239,6 +240,10 @@ pub async fn generate_image(
     }
     let client = provider(&state)?;
     let user_id = user.id();
+    // A full account is told before a credit is spent or the provider asked (an image takes
+    // at least a byte; its real size is checked again when it is stored).
+    let quota = state.config.storage_quota_bytes;
+    quota::ensure_room(state.db.reader(), quota, user_id, 1, Refusal::Detail).await?;
     reserve(&state, user_id, Credit::Image).await?;
     let generated = match client.generate_image(&prompt).await {
         Ok(bytes) => images::clean(bytes, Output { max_side: None })
@@ -253,7 +258,7 @@ pub async fn generate_image(
             return Err(provider_failed(err));
         }
     };
-    match store_asset(&state, user_id, image, prompt).await {
+    match store_asset(&state, user_id, image, prompt, Refusal::Detail).await {
         Ok(row) => Ok((
             StatusCode::CREATED,
             Json(AssetResponse::new(row, &state.storage)),

@@ -15,9 +15,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, FormPart, Json, read_multipart};
+use crate::quota::{self, Refusal};
 use crate::state::AppState;
 use crate::storage::Storage;
 use crate::tracker::application;
@@ -126,7 +128,7 @@ fn validate_upload(parts: Option<Vec<FormPart>>) -> ApiResult<Upload> {
     request_body(content = String, description = "multipart/form-data: `file` (the resume), optional `job_application` (an id)", content_type = "multipart/form-data"),
     responses(
         (status = 201, body = ResumeResponse),
-        (status = 400, description = "`{\"file\": [\"No file was submitted.\"]}`, an unsupported or oversized file, or `{\"job_application\": [\"You can only attach resumes to your own job applications.\"]}`"),
+        (status = 400, description = "`{\"file\": [\"No file was submitted.\"]}`, an unsupported or oversized file, the user's file quota reached, or `{\"job_application\": [\"You can only attach resumes to your own job applications.\"]}`"),
         (status = 413, description = "Body over the route's limit"),
         (status = 503, description = "File storage unavailable; nothing was stored"),
     ))]
@@ -140,9 +142,11 @@ pub async fn upload_resume(
     if let Some(id) = upload.job_application {
         ensure_own_application(&state, user_id, id).await?;
     }
+    let size = upload.bytes.len() as i64;
+    let quota = state.config.storage_quota_bytes;
+    quota::ensure_room(state.db.reader(), quota, user_id, size, Refusal::FileField).await?;
     let parsed_text = text::extract_text(upload.kind, upload.bytes.clone()).await;
     let key = Storage::new_key("resumes", upload.kind.extension());
-    let size = upload.bytes.len() as i64;
     state
         .storage
         .put(&key, upload.bytes, upload.kind.content_type())
@@ -163,7 +167,10 @@ pub async fn upload_resume(
         ..Default::default()
     };
     let inserted = db::in_transaction(state.db.writer(), async |txn| {
-        // Checked again here: the application may have been deleted meanwhile.
+        // Checked again here: the application may have been deleted meanwhile, and another
+        // upload may have taken the room (the lock makes such uploads take turns).
+        service::lock_user(txn, user_id).await?;
+        quota::ensure_room(txn, quota, user_id, size, Refusal::FileField).await?;
         if let Some(id) = upload.job_application {
             own_application_exists(txn, user_id, id).await?;
         }

@@ -60,6 +60,18 @@ pub async fn seed_staff(app: &TestApp, email: &str) -> user::Model {
     app.user(staff.id).await
 }
 
+/// A superuser with `PASSWORD`: staff who may also change staff accounts.
+pub async fn seed_superuser(app: &TestApp, email: &str) -> user::Model {
+    let root = seed_staff(app, email).await;
+    user::Entity::update_many()
+        .col_expr(user::Column::IsSuperuser, Expr::value(true))
+        .filter(user::Column::Id.eq(root.id))
+        .exec(app.state.db.writer())
+        .await
+        .unwrap();
+    app.user(root.id).await
+}
+
 /// Opens the login form and posts it; the response and the cookies the form set.
 async fn try_login(app: &TestApp, email: &str, password: &str) -> TestResponse {
     let form = app.get("/admin/login", None).await;
@@ -315,7 +327,7 @@ async fn a_form_without_its_csrf_token_changes_nothing() {
 #[tokio::test]
 async fn editing_a_user_changes_the_row_and_writes_the_audit_entry() {
     let app = TestApp::new().await;
-    let ops = seed_staff(&app, "ops@example.com").await;
+    let ops = seed_superuser(&app, "ops@example.com").await;
     let member = app.seed_user("member@example.com").await;
     let admin = AdminClient::login(&app, "ops@example.com").await;
     let path = format!("/admin/users/{}", member.id);
@@ -411,6 +423,137 @@ async fn editing_a_user_changes_the_row_and_writes_the_audit_entry() {
     assert_eq!(own.status, StatusCode::BAD_REQUEST);
     assert!(app.user(ops.id).await.is_staff);
     assert_eq!(app.user(member.id).await, after);
+}
+
+const SUPERUSERS_ONLY: &str =
+    "Only a superuser can change staff accounts or make an account staff.";
+
+#[tokio::test]
+async fn only_a_superuser_changes_staff_accounts_or_makes_staff() {
+    let app = TestApp::new().await;
+    let root = seed_superuser(&app, "root@example.com").await;
+    let ops = seed_staff(&app, "ops@example.com").await;
+    let colleague = seed_staff(&app, "colleague@example.com").await;
+    let member = app.seed_user("member@example.com").await;
+    let admin = AdminClient::login(&app, "ops@example.com").await;
+    let ops = app.user(ops.id).await; // as signed in (last_login set)
+    let audit_before = audit_entries(&app).await.len();
+
+    // A staff account's page offers no forms; a member's offers them without the staff box.
+    let root_page = admin.get(&format!("/admin/users/{}", root.id)).await;
+    assert_eq!(root_page.status, StatusCode::OK);
+    assert!(
+        root_page.text.contains(SUPERUSERS_ONLY),
+        "{}",
+        root_page.text
+    );
+    assert!(
+        !root_page
+            .text
+            .contains("method=\"post\" action=\"/admin/users/"),
+        "{}",
+        root_page.text
+    );
+    let member_page = admin.get(&format!("/admin/users/{}", member.id)).await;
+    assert!(
+        member_page
+            .text
+            .contains(&format!("action=\"/admin/users/{}\"", member.id))
+    );
+    assert!(
+        !member_page.text.contains("name=\"is_staff\""),
+        "{}",
+        member_page.text
+    );
+
+    let edit = [
+        ("subscription_tier", "premium"),
+        ("ai_text_credits", "1000"),
+        ("ai_image_credits", "1000"),
+        ("is_active", "on"),
+    ];
+    let mut refused = Vec::new();
+    for target in [&root, &colleague, &ops] {
+        let id = target.id;
+        refused.push(admin.post(&format!("/admin/users/{id}"), &edit).await);
+        refused.push(admin.get(&format!("/admin/users/{id}/delete")).await);
+        refused.push(
+            admin
+                .post(
+                    &format!("/admin/users/{id}/delete"),
+                    &[("email", &target.email)],
+                )
+                .await,
+        );
+        refused.push(
+            admin
+                .post(
+                    &format!("/admin/users/{id}/subscription"),
+                    &[("plan", "premium")],
+                )
+                .await,
+        );
+        refused.push(
+            admin
+                .post(&format!("/admin/users/{id}/subscription/end"), &[])
+                .await,
+        );
+        refused.push(
+            admin
+                .post(
+                    "/admin/subscriptions",
+                    &[("email", &target.email), ("plan", "premium"), ("days", "")],
+                )
+                .await,
+        );
+    }
+    // Nor may they make a member staff by adding the box to the form themselves.
+    let mut promote = edit.to_vec();
+    promote.push(("is_staff", "on"));
+    refused.push(
+        admin
+            .post(&format!("/admin/users/{}", member.id), &promote)
+            .await,
+    );
+    for response in &refused {
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.text);
+        assert!(response.text.contains(SUPERUSERS_ONLY), "{}", response.text);
+    }
+    assert_eq!(app.user(root.id).await, root);
+    assert_eq!(app.user(colleague.id).await, colleague);
+    assert_eq!(app.user(ops.id).await, ops);
+    assert_eq!(app.user(member.id).await, member);
+    assert_eq!(app.user_count().await, 4);
+    assert_eq!(audit_entries(&app).await.len(), audit_before);
+
+    // A member's account is theirs to change, staff status aside.
+    assert_redirect(
+        &admin
+            .post(&format!("/admin/users/{}", member.id), &edit)
+            .await,
+        &format!("/admin/users/{}?done=saved", member.id),
+    );
+    let changed = app.user(member.id).await;
+    assert_eq!(
+        (
+            changed.subscription_tier,
+            changed.ai_text_credits,
+            changed.is_staff
+        ),
+        (SubscriptionTier::Premium, 1000, false)
+    );
+
+    // The superuser sees the staff box and uses it.
+    let root_admin = AdminClient::login(&app, "root@example.com").await;
+    let page = root_admin.get(&format!("/admin/users/{}", member.id)).await;
+    assert!(page.text.contains("name=\"is_staff\""), "{}", page.text);
+    assert_redirect(
+        &root_admin
+            .post(&format!("/admin/users/{}", member.id), &promote)
+            .await,
+        &format!("/admin/users/{}?done=saved", member.id),
+    );
+    assert!(app.user(member.id).await.is_staff);
 }
 
 #[tokio::test]

@@ -273,6 +273,10 @@ async fn generations(
 }
 
 async fn ai_app() -> (TestApp, Provider) {
+    ai_app_with(|_| {}).await
+}
+
+async fn ai_app_with(adjust: impl FnOnce(&mut careerhub::config::Config)) -> (TestApp, Provider) {
     let provider = Provider::default();
     let router = Router::new()
         .route("/v1/chat/completions", post(completions))
@@ -288,6 +292,7 @@ async fn ai_app() -> (TestApp, Provider) {
             timeout: Duration::from_secs(5),
             retries: 0,
         });
+        adjust(c);
     })
     .await;
     (app, provider)
@@ -445,6 +450,62 @@ async fn a_failing_provider_refunds_and_images_become_assets() {
             .as_array()
             .unwrap()
             .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_full_account_keeps_its_image_credit_and_stores_nothing() {
+    use careerhub::portfolios::assets::asset;
+    use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+    // Smaller than any PNG (its signature and three chunks take 57 bytes).
+    let (app, provider) = ai_app_with(|c| c.storage_quota_bytes = 50).await;
+    let user = app.seed_user("jane@example.com").await;
+    set_credits(&app, user.id, 0, 2).await;
+    let token = app.access_token(user.id);
+    let generate = || {
+        app.call(
+            Method::POST,
+            "/api/ai/generate-image",
+            Some(json!({"prompt": "a lighthouse"})),
+            Some(&token),
+        )
+    };
+    let refusal = |used: &str| json!({"detail": format!("This file would take your stored files past your 50 bytes storage quota ({used} used). Delete some resumes or images first.")});
+
+    // The image is made, does not fit, and the credit comes back.
+    generate()
+        .await
+        .assert(StatusCode::BAD_REQUEST, refusal("0 bytes"));
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(app.user(user.id).await.ai_image_credits, 2);
+    assert!(stored_assets(&app).is_empty());
+
+    // Once the account is full, the provider is not even asked.
+    asset::ActiveModel {
+        user_id: Set(user.id),
+        file_key: Set("assets/seeded.png".into()),
+        content_type: Set("image/png".into()),
+        width: Set(1),
+        height: Set(1),
+        size: Set(50),
+        prompt: Set(String::new()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(app.state.db.writer())
+    .await
+    .unwrap();
+    generate()
+        .await
+        .assert(StatusCode::BAD_REQUEST, refusal("50 bytes"));
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(app.user(user.id).await.ai_image_credits, 2);
+    assert_eq!(
+        asset::Entity::find()
+            .count(app.state.db.reader())
+            .await
+            .unwrap(),
         1
     );
 }

@@ -15,6 +15,7 @@ mod isolation;
 mod market;
 mod outage;
 mod queue;
+mod quota;
 mod resumes;
 mod storage;
 mod theirstack;

@@ -1,5 +1,6 @@
 //! Users: search and filter by kind, tier and active; edit tier, AI credits, staff and active;
-//! delete an account (after confirming its email) with all of its data and files.
+//! delete an account (after confirming its email) with all of its data and files. Superusers may
+//! change any account; other staff only accounts that are not staff (`Staff::may_change`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,9 +17,10 @@ use crate::admin::list::{
 use crate::admin::page::{
     AdminError, AdminResult, Cell, Choice, DetailPage, Field, Form, Table, render,
 };
-use crate::admin::session::{AdminForm, NoFields, Staff};
+use crate::admin::session::{AdminForm, NoFields, SUPERUSERS_ONLY, Staff};
 use crate::db;
 use crate::extract::Path;
+use crate::quota;
 use crate::state::AppState;
 use crate::talent::lifecycle;
 use crate::talent::subscription::{self, plan_name};
@@ -174,10 +176,11 @@ pub async fn show(
 ) -> AdminResult<Response> {
     let u = find_user(&state, id).await?;
     let subscriptions = subscription::subscriptions_of(state.db.reader(), id).await?;
+    let stored = quota::usage(state.db.reader(), id).await?;
     let has_active = subscriptions
         .iter()
         .any(|s| s.is_current(chrono::Utc::now()));
-    let fields = vec![
+    let mut fields = vec![
         ("Id", Cell::text(u.id)),
         ("Email", Cell::text(&u.email)),
         ("Username", Cell::text(&u.username)),
@@ -186,6 +189,18 @@ pub async fn show(
         ("Tier", Cell::text(plan_name(u.subscription_tier))),
         ("AI text credits", Cell::text(u.ai_text_credits)),
         ("AI image credits", Cell::text(u.ai_image_credits)),
+        (
+            "Stored files",
+            Cell::text(format!(
+                "{} of {} files, {} of {}",
+                stored.files,
+                quota::MAX_FILES_PER_USER,
+                quota::size_text(stored.bytes),
+                quota::size_text(
+                    i64::try_from(state.config.storage_quota_bytes).unwrap_or(i64::MAX)
+                ),
+            )),
+        ),
         ("Active", Cell::text(yes_no(u.is_active))),
         ("Staff", Cell::text(yes_no(u.is_staff))),
         ("Superuser", Cell::text(yes_no(u.is_superuser))),
@@ -212,12 +227,46 @@ pub async fn show(
             "Files",
             Cell::link("their assets", format!("/admin/files?user={id}")),
         ),
-        (
+    ];
+    let forms = if staff.may_change(&u) {
+        fields.push((
             "Delete",
             Cell::link("Delete this account…", format!("{PATH}/{id}/delete")),
-        ),
-    ];
-    let edit = Form::new(format!("{PATH}/{id}"), "Edit", "Save")
+        ));
+        change_forms(&staff, &u, has_active)
+    } else {
+        fields.push(("Changes", Cell::text(SUPERUSERS_ONLY)));
+        Vec::new()
+    };
+    let rows = subscriptions
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::text(&s.plan),
+                Cell::text(&s.status),
+                Cell::text(s.starts_at.format("%Y-%m-%d")),
+                Cell::optional(s.ends_at.map(|t| t.format("%Y-%m-%d"))),
+            ]
+        })
+        .collect();
+    let page = DetailPage {
+        layout: staff.layout(format!("User {}", u.email), PATH),
+        notice: query.notice(),
+        fields,
+        forms,
+        tables: vec![(
+            "Subscriptions".into(),
+            Table::plain(&["Plan", "Status", "Starts", "Ends"], rows),
+        )],
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The edit, grant and end-subscription forms of `u`'s page. The staff box is offered to
+/// superusers only; without it the form leaves staff status as it is.
+fn change_forms(staff: &Staff, u: &user::Model, has_active: bool) -> Vec<Form> {
+    let id = u.id;
+    let mut edit = Form::new(format!("{PATH}/{id}"), "Edit", "Save")
         .field(Field::select(
             "subscription_tier",
             "Tier",
@@ -233,8 +282,10 @@ pub async fn show(
                 .value(u.ai_image_credits)
                 .required(),
         )
-        .field(Field::checkbox("is_staff", "Staff", u.is_staff))
         .field(Field::checkbox("is_active", "Active", u.is_active));
+    if staff.user.is_superuser {
+        edit = edit.field(Field::checkbox("is_staff", "Staff", u.is_staff));
+    }
     let grant = Form::new(
         format!("{PATH}/{id}/subscription"),
         "Grant a subscription",
@@ -258,28 +309,7 @@ pub async fn show(
             .note("Returns the user to the free tier."),
         );
     }
-    let rows = subscriptions
-        .iter()
-        .map(|s| {
-            vec![
-                Cell::text(&s.plan),
-                Cell::text(&s.status),
-                Cell::text(s.starts_at.format("%Y-%m-%d")),
-                Cell::optional(s.ends_at.map(|t| t.format("%Y-%m-%d"))),
-            ]
-        })
-        .collect();
-    let page = DetailPage {
-        layout: staff.layout(format!("User {}", u.email), PATH),
-        notice: query.notice(),
-        fields,
-        forms,
-        tables: vec![(
-            "Subscriptions".into(),
-            Table::plain(&["Plan", "Status", "Starts", "Ends"], rows),
-        )],
-    };
-    Ok(render(StatusCode::OK, &page))
+    forms
 }
 
 #[derive(Deserialize)]
@@ -314,16 +344,20 @@ pub async fn update(
     let text = credits(&form.ai_text_credits, "AI text credits")?;
     let image = credits(&form.ai_image_credits, "AI image credits")?;
     let (is_staff, is_active) = (form.is_staff.is_some(), form.is_active.is_some());
-    if id == staff.user.id && !(is_staff && is_active) {
-        return Err(AdminError::bad_request(
-            "You cannot remove your own staff or active status; ask another staff member.",
-        ));
-    }
     db::in_transaction(state.db.writer(), async |txn| {
         let current = user::Entity::find_by_id(id)
             .one(txn)
             .await?
             .ok_or_else(AdminError::not_found)?;
+        staff.check_may_change(&current)?;
+        if is_staff != current.is_staff && !staff.user.is_superuser {
+            return Err(AdminError::new(StatusCode::FORBIDDEN, SUPERUSERS_ONLY));
+        }
+        if id == staff.user.id && !(is_staff && is_active) {
+            return Err(AdminError::bad_request(
+                "You cannot remove your own staff or active status; ask another staff member.",
+            ));
+        }
         let before = editable(&current);
         let mut row: user::ActiveModel = current.into();
         row.subscription_tier = Set(tier);
@@ -374,6 +408,7 @@ pub async fn grant_to(
     u: &user::Model,
     form: &GrantForm,
 ) -> AdminResult<()> {
+    staff.check_may_change(u)?;
     let plan = subscription::parse_plan(&form.plan)
         .ok_or_else(|| AdminError::bad_request("Choose a plan: starter, pro or premium."))?;
     let ends_at = match form.days.trim() {
@@ -413,6 +448,7 @@ pub async fn end_subscription(
     AdminForm(staff, NoFields {}): AdminForm<NoFields>,
 ) -> AdminResult<Response> {
     let u = find_user(&state, id).await?;
+    staff.check_may_change(&u)?;
     let ended = subscription::end(state.db.writer(), id).await?;
     state.accounts.forget(id);
     let before = json!({"subscription_tier": plan_name(u.subscription_tier)});
@@ -441,6 +477,7 @@ pub async fn confirm_delete(
     Path(id): Path<i64>,
 ) -> AdminResult<Response> {
     let u = find_user(&state, id).await?;
+    staff.check_may_change(&u)?;
     let form = Form::new(format!("{PATH}/{id}/delete"), "Delete this account for good", "Delete the account")
         .note(format!(
             "This removes {} from every product: their profile, portfolios, applications, resumes and files. It cannot be undone. Type the email to confirm.",
@@ -474,6 +511,7 @@ pub async fn delete(
     AdminForm(staff, form): AdminForm<DeleteForm>,
 ) -> AdminResult<Response> {
     let u = find_user(&state, id).await?;
+    staff.check_may_change(&u)?;
     if id == staff.user.id {
         return Err(AdminError::bad_request(
             "You cannot delete your own account here.",
