@@ -39,12 +39,13 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # Starts careerhub on an empty data dir; sets SERVER (pid) and STARTUP_MS (start to ready /readyz).
+# SERVER_BIN runs another build (say, an older commit's) for an A/B comparison.
 start_server() {
     export CAREERHUB_DATA_DIR="$WORK/data"
     export CAREERHUB_ADDR="127.0.0.1:$PORT"
     local started ready
     started=$(now_ns)
-    target/release/careerhub serve 2>"$WORK/server.log" &
+    "${SERVER_BIN:-target/release/careerhub}" serve 2>"$WORK/server.log" &
     SERVER=$!
     PIDS+=("$SERVER")
     until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.002; done
