@@ -214,7 +214,18 @@ impl Load {
                 }
             }
             80..82 => {
-                self.upload_resume(&user.token).await;
+                // Uploaded, then deleted as people replace a CV: kept, every upload would grow
+                // the export and the database, and memory with them, which is not a leak.
+                let uploaded = self.upload_resume(&user.token).await;
+                if let Some(id) = uploaded.and_then(|r| r["id"].as_i64()) {
+                    let path = format!("/api/resumes/{id}/");
+                    self.call(
+                        "DELETE /api/resumes/{id}/",
+                        self.request(Method::DELETE, &path, token),
+                        &[StatusCode::NO_CONTENT],
+                    )
+                    .await;
+                }
             }
             82..86 => {
                 let path = format!("/api/ai/analyze/{}/", user.job_id);
