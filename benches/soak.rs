@@ -306,6 +306,11 @@ impl Load {
     }
 }
 
+/// One memory sample in KiB: (anonymous, file-backed, SQLite's own).
+type Sample = (u64, u64, u64);
+/// One figure read from a sample.
+type Part = fn(&Sample) -> u64;
+
 /// The server's resident memory in KiB: (anonymous, file-backed). Anonymous is the heap
 /// (allocations, SQLite's page caches); file-backed is mostly the database file mapped by
 /// SQLite's `mmap_size`, which grows with the data written, not with leaks.
@@ -451,10 +456,8 @@ async fn main() {
     // page caches grow with the pages touched up to their bound (cache_size per connection),
     // so the rest (careerhub's heap, buffers, stacks) is the figure that must stay flat.
     let middle = memory.len() / 2;
-    let peak = |part: &[(u64, u64, u64)], of: fn(&(u64, u64, u64)) -> u64| {
-        part.iter().map(of).max().unwrap_or(0)
-    };
-    let parts: [(&str, fn(&(u64, u64, u64)) -> u64); 3] = [
+    let peak = |part: &[Sample], of: Part| part.iter().map(of).max().unwrap_or(0);
+    let parts: [(&str, Part); 3] = [
         ("anonymous memory", |m| m.0),
         ("SQLite's own", |m| m.2),
         ("anonymous besides SQLite", |m| m.0.saturating_sub(m.2)),
