@@ -128,6 +128,23 @@ impl Load {
             .await
     }
 
+    /// SQLite's allocations in KiB, from the server's `/metrics` (0 if it cannot be read).
+    async fn sqlite_kb(&self) -> u64 {
+        let text = match self
+            .client
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+        {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        text.lines()
+            .find_map(|l| l.strip_prefix("careerhub_sqlite_memory_bytes "))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(0, |bytes| bytes / 1024)
+    }
+
     /// One step of a user's session, chosen by weight.
     async fn step(&self, user: &User) {
         let token = Some(user.token.as_str());
@@ -285,25 +302,6 @@ fn with_file(
             format!("multipart/form-data; boundary={BOUNDARY}"),
         )
         .body(body)
-}
-
-impl Load {
-    /// SQLite's allocations in KiB, from the server's `/metrics` (0 if it cannot be read).
-    async fn sqlite_kb(&self) -> u64 {
-        let text = match self
-            .client
-            .get(format!("{}/metrics", self.base))
-            .send()
-            .await
-        {
-            Ok(response) => response.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        text.lines()
-            .find_map(|l| l.strip_prefix("careerhub_sqlite_memory_bytes "))
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map_or(0, |bytes| bytes / 1024)
-    }
 }
 
 /// One memory sample in KiB: (anonymous, file-backed, SQLite's own).

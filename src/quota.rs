@@ -5,7 +5,7 @@
 //! Profile pictures are not counted: each account keeps one, replaced in place.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Select};
 
 use crate::error::{ApiError, ApiResult};
 use crate::portfolios::assets::asset;
@@ -32,38 +32,34 @@ pub enum Refusal {
 
 /// The files and bytes `user_id` stores (resumes with a file, and assets).
 pub async fn usage(conn: &impl ConnectionTrait, user_id: i64) -> Result<Usage, DbErr> {
-    // CAST: PostgreSQL's SUM of a bigint is a numeric, which does not decode as an i64.
-    let count_and_sum = |column: &str| {
-        (
-            Expr::cust("CAST(COUNT(*) AS BIGINT)"),
-            Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")),
-        )
-    };
-    let (count, sum) = count_and_sum("file_size");
-    let resumes: Option<(i64, i64)> = resume::Entity::find()
-        .select_only()
-        .column_as(count, "files")
-        .column_as(sum, "bytes")
+    let resumes = resume::Entity::find()
         .filter(resume::Column::UserId.eq(user_id))
-        .filter(resume::Column::FileKey.is_not_null())
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let (count, sum) = count_and_sum("size");
-    let assets: Option<(i64, i64)> = asset::Entity::find()
-        .select_only()
-        .column_as(count, "files")
-        .column_as(sum, "bytes")
-        .filter(asset::Column::UserId.eq(user_id))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let (resume_files, resume_bytes) = resumes.unwrap_or_default();
-    let (asset_files, asset_bytes) = assets.unwrap_or_default();
+        .filter(resume::Column::FileKey.is_not_null());
+    let (resume_files, resume_bytes) = files_and_bytes(conn, resumes, "file_size").await?;
+    let assets = asset::Entity::find().filter(asset::Column::UserId.eq(user_id));
+    let (asset_files, asset_bytes) = files_and_bytes(conn, assets, "size").await?;
     Ok(Usage {
         files: resume_files + asset_files,
         bytes: resume_bytes + asset_bytes,
     })
+}
+
+/// The rows `files` selects, counted, and the sum of their `size_column`.
+async fn files_and_bytes<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    files: Select<E>,
+    size_column: &str,
+) -> Result<(i64, i64), DbErr> {
+    // CAST: PostgreSQL's SUM of a bigint is a numeric, which does not decode as an i64.
+    let sum = format!("CAST(COALESCE(SUM({size_column}), 0) AS BIGINT)");
+    let row: Option<(i64, i64)> = files
+        .select_only()
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "files")
+        .column_as(Expr::cust(sum), "bytes")
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(row.unwrap_or_default())
 }
 
 /// Ok when `user_id` has room for one more file of `adding` bytes under `quota_bytes`.
