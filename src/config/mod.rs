@@ -3,10 +3,9 @@
 //! Every setting has an embedded default so `careerhub` runs with no configuration at all. Secrets
 //! (the JWT key, the database password) are wrapped so they never reach `Debug` output or logs.
 
-use crate::ai::{self, AiConfig};
-use crate::fetch::FetchConfig;
-use crate::market::theirstack::TheirStackConfig;
-use crate::storage::StorageConfig;
+mod providers;
+mod secrets;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,25 +13,15 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-/// A value that must never be printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    /// The secret itself; call only where it is used, never to log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+use crate::ai::AiConfig;
+use crate::fetch::FetchConfig;
+use crate::market::theirstack::TheirStackConfig;
+use crate::sandbox::SandboxConfig;
+use crate::storage::StorageConfig;
+pub use providers::THEIRSTACK_KEY_VAR;
+use providers::{ai_from, theirstack_from};
+pub use secrets::{JWT_SECRET_VAR, Secret, redact_url};
+use secrets::{MIN_SECRET_LEN, development_jwt_secret};
 
 /// Development keeps conveniences (a generated JWT key); production refuses to start without
 /// the settings that must be chosen by an operator.
@@ -64,6 +53,27 @@ pub enum CorsOrigins {
 pub struct AuthRateLimits {
     pub per_address_per_minute: u32,
     pub per_account_per_minute: u32,
+}
+
+/// Per-user caps on what one account can pile up or spend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserLimits {
+    /// Career Navigator target roles (each may start a paid provider sync).
+    pub target_roles: usize,
+    /// Analyses waiting or running at once (429 beyond).
+    pub pending_analyses: usize,
+    /// JobTracker applications kept.
+    pub applications: u64,
+}
+
+impl Default for UserLimits {
+    fn default() -> Self {
+        UserLimits {
+            target_roles: 10,
+            pending_analyses: 5,
+            applications: 2_000,
+        }
+    }
 }
 
 /// Everything careerhub reads from its environment.
@@ -118,6 +128,9 @@ pub struct Config {
     /// How long a worker's claim on a job lasts unrenewed: a job whose worker died runs again
     /// this long after the worker's last renewal (it renews every third of it).
     pub job_lease: Duration,
+    /// The parser children that read untrusted documents.
+    pub sandbox: SandboxConfig,
+    pub user_limits: UserLimits,
 }
 
 /// The ATS analysis engine.
@@ -168,78 +181,15 @@ impl fmt::Debug for Config {
             .field("public_page_cache_ttl", &self.public_page_cache_ttl)
             .field("sweep_interval", &self.sweep_interval)
             .field("job_lease", &self.job_lease)
+            .field("sandbox", &self.sandbox)
+            .field("user_limits", &self.user_limits)
             .finish()
     }
 }
 
-/// A database URL with its password replaced, safe to print.
-pub fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => raw.to_owned(),
-    }
-}
-
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
-pub const THEIRSTACK_KEY_VAR: &str = "THEIRSTACK_API_KEY";
 /// 500 MiB: fifty full-size resumes or images, far past what a job seeker or a portfolio needs.
 pub const DEFAULT_STORAGE_QUOTA_BYTES: u64 = 500 * 1024 * 1024;
-
-/// The provider's settings, when its key is set.
-fn theirstack_from(
-    var: &impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<Option<TheirStackConfig>> {
-    let Some(api_key) = var(THEIRSTACK_KEY_VAR).filter(|k| !k.trim().is_empty()) else {
-        return Ok(None);
-    };
-    let base_url =
-        var("CAREERHUB_THEIRSTACK_URL").unwrap_or_else(|| "https://api.theirstack.com".into());
-    url::Url::parse(&base_url)
-        .with_context(|| format!("CAREERHUB_THEIRSTACK_URL is not a URL: {base_url}"))?;
-    let page_size: u32 = parse_var(var, "CAREERHUB_THEIRSTACK_PAGE_SIZE", 100)?;
-    if !(1..=500).contains(&page_size) {
-        bail!("CAREERHUB_THEIRSTACK_PAGE_SIZE must be between 1 and 500");
-    }
-    Ok(Some(TheirStackConfig {
-        base_url,
-        api_key: api_key.trim().to_owned(),
-        page_size,
-        max_pages: parse_var(var, "CAREERHUB_THEIRSTACK_MAX_PAGES", 5)?,
-        max_age_days: parse_var(var, "CAREERHUB_THEIRSTACK_MAX_AGE_DAYS", 30)?,
-        countries: var("CAREERHUB_THEIRSTACK_COUNTRIES")
-            .unwrap_or_default()
-            .split(',')
-            .map(|c| c.trim().to_uppercase())
-            .filter(|c| !c.is_empty())
-            .collect(),
-        max_rate_limit_sleep: Duration::from_secs(120),
-    }))
-}
-/// The AI provider's settings, when a key or an endpoint is set.
-fn ai_from(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<AiConfig>> {
-    let api_key = var("AI_API_KEY");
-    let base_url = var("AI_BASE_URL");
-    if api_key.is_none() && base_url.is_none() {
-        return Ok(None);
-    }
-    let base_url = base_url.unwrap_or_else(|| ai::DEFAULT_BASE_URL.into());
-    url::Url::parse(&base_url).with_context(|| format!("AI_BASE_URL is not a URL: {base_url}"))?;
-    Ok(Some(AiConfig {
-        base_url,
-        api_key: api_key.map(Secret::new),
-        model: var("AI_MODEL").unwrap_or_else(|| ai::DEFAULT_MODEL.into()),
-        image_model: var("AI_IMAGE_MODEL").unwrap_or_else(|| ai::DEFAULT_IMAGE_MODEL.into()),
-        timeout: Duration::from_secs(parse_var(var, "AI_TIMEOUT_SECONDS", 60)?),
-        retries: parse_var(var, "AI_RETRIES", 2)?,
-    }))
-}
-
-pub const JWT_SECRET_VAR: &str = "CAREERHUB_JWT_SECRET";
-const JWT_SECRET_FILE: &str = "jwt_secret";
-const MIN_SECRET_LEN: usize = 32;
 
 impl Config {
     /// Reads `.env` (when present) and then the process environment.
@@ -347,6 +297,12 @@ impl Config {
             job_lease: Duration::from_secs(
                 parse_var(&var, "CAREERHUB_JOB_LEASE_SECONDS", 60u64)?.max(1),
             ),
+            sandbox: providers::sandbox_from(&var)?,
+            user_limits: UserLimits {
+                target_roles: parse_var(&var, "CAREERHUB_MAX_TARGET_ROLES", 10)?,
+                pending_analyses: parse_var(&var, "CAREERHUB_MAX_PENDING_ANALYSES", 5)?,
+                applications: parse_var(&var, "CAREERHUB_MAX_APPLICATIONS", 2_000)?,
+            },
             environment,
             addr,
             data_dir,
@@ -439,6 +395,8 @@ impl Config {
             public_page_cache_ttl: Duration::from_secs(30),
             sweep_interval: None,
             job_lease: Duration::from_secs(60),
+            sandbox: SandboxConfig::for_this_program(),
+            user_limits: UserLimits::default(),
         }
     }
 
@@ -447,7 +405,7 @@ impl Config {
     }
 }
 
-fn parse_var<T: std::str::FromStr>(
+pub(crate) fn parse_var<T: std::str::FromStr>(
     var: &impl Fn(&str) -> Option<String>,
     name: &str,
     default: T,
@@ -487,109 +445,5 @@ fn parse_cors(raw: Option<&str>) -> CorsOrigins {
     }
 }
 
-/// Development only: a random key generated on first start and kept in the data dir, so tokens
-/// survive restarts without anyone choosing a secret.
-fn development_jwt_secret(data_dir: &Path) -> anyhow::Result<Secret> {
-    let path = data_dir.join(JWT_SECRET_FILE);
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let existing = existing.trim();
-        if existing.len() >= MIN_SECRET_LEN {
-            return Ok(Secret::new(existing));
-        }
-    }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("could not create the data dir {}", data_dir.display()))?;
-    let secret = random_secret();
-    write_private_file(&path, &secret)
-        .with_context(|| format!("could not write {}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a development JWT secret");
-    Ok(Secret::new(secret))
-}
-
-fn random_secret() -> String {
-    use rand::Rng;
-    use rand::distr::Alphanumeric;
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(64)
-        .map(char::from)
-        .collect()
-}
-
-fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn config_from(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::from_lookup(|name| map.get(name).cloned())
-    }
-
-    #[test]
-    fn production_without_a_secret_refuses_to_start_and_names_the_variable() {
-        let err = config_from(&[("CAREERHUB_ENV", "production")]).unwrap_err();
-        assert!(err.to_string().contains("CAREERHUB_JWT_SECRET"), "{err}");
-    }
-
-    #[test]
-    fn development_generates_a_secret_once_and_keeps_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let dir_str = dir.path().to_str().unwrap();
-        let first = config_from(&[("CAREERHUB_DATA_DIR", dir_str)]).unwrap();
-        let second = config_from(&[("CAREERHUB_DATA_DIR", dir_str)]).unwrap();
-        assert_eq!(first.jwt_secret, second.jwt_secret);
-        assert_eq!(first.jwt_secret.expose().len(), 64);
-    }
-
-    #[test]
-    fn debug_output_hides_the_secret_and_the_database_password() {
-        let config = config_from(&[
-            (
-                "CAREERHUB_JWT_SECRET",
-                "a-very-secret-value-that-is-long-enough-1234",
-            ),
-            (
-                "DATABASE_URL",
-                "postgres://app:hunter2pass@db.internal/careerhub",
-            ),
-        ])
-        .unwrap();
-        let printed = format!("{config:?}");
-        assert!(!printed.contains("a-very-secret-value"), "{printed}");
-        assert!(!printed.contains("hunter2pass"), "{printed}");
-        assert!(printed.contains("db.internal"), "{printed}");
-    }
-
-    #[test]
-    fn defaults_are_the_embedded_server() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = config_from(&[("CAREERHUB_DATA_DIR", dir.path().to_str().unwrap())]).unwrap();
-        assert_eq!(config.addr.to_string(), "127.0.0.1:8000");
-        assert!(config.is_sqlite());
-        assert_eq!(config.access_token_ttl, Duration::from_secs(3600));
-        assert_eq!(config.refresh_token_ttl, Duration::from_secs(86400));
-        assert_eq!(config.cors_origins, CorsOrigins::None);
-    }
-
-    #[test]
-    fn cors_origins_are_a_comma_list() {
-        assert_eq!(
-            parse_cors(Some("https://a.example, https://b.example/")),
-            CorsOrigins::List(vec!["https://a.example".into(), "https://b.example".into()])
-        );
-        assert_eq!(parse_cors(Some("*")), CorsOrigins::Any);
-    }
-}
+mod tests;
