@@ -9,6 +9,9 @@
 #     analysis completes exactly once (one job, succeeded on its second attempt; one result).
 #     The LLM is a local stub speaking the chat-completions protocol whose first answer never
 #     comes in time.
+#  4. A resume that crashes its parser (a PDF of 100,000 nested dictionaries, deeper than any
+#     parser stack), uploaded again and again under load: each upload answers 201 with no text,
+#     only a parser child dies (counted in /metrics), and every other request is answered.
 # Needs root (su postgres, mount). Usage: scripts/faults.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -202,4 +205,53 @@ requests=$(wc -l <"$LLM_LOG")
 [ "$analyses" = "[('completed', 77)]" ] || fail "analyses after the restart: $analyses"
 [ "$requests" = 2 ] || fail "the LLM was asked $requests times"
 echo "    restarted: jobs $jobs, analyses $analyses, LLM asked $requests times (the killed attempt and its rerun)"
+echo "==> 4. A parser-crashing resume under load"
+unset ATS_ENGINE AI_BASE_URL AI_API_KEY AI_TIMEOUT_SECONDS
+CAREERHUB_DATA_DIR=$WORK/data-crash start_careerhub 8304
+SERVER_PID=${PIDS[-1]}
+TOKEN=$(token 8304 crash@example.com)
+BASE=http://127.0.0.1:8304
+python3 - "$WORK/crash.pdf" <<'PY'
+import sys
+bomb = b"<< /A " * 100000 + b" >>" * 100000
+body = [b"%PDF-1.4\n"]
+offsets = []
+def add(obj):
+    offsets.append(sum(map(len, body)))
+    body.append(obj)
+add(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Bomb " + bomb + b" >>\nendobj\n")
+add(b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n")
+xref = sum(map(len, body))
+body.append(b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+body.append(b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+open(sys.argv[1], "wb").write(b"".join(body))
+PY
+LOAD_LOG=$WORK/load-codes
+for _ in $(seq 1 4); do
+    ( while true; do curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $TOKEN" \
+        "$BASE/api/auth/user/" >>"$LOAD_LOG"; done ) &
+    PIDS+=("$!")
+done
+sleep 1
+for i in 1 2 3 4 5; do
+    started=$(ms)
+    out=$(curl -s -m 30 -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" \
+        -F "file=@$WORK/crash.pdf;type=application/pdf" "$BASE/api/resumes/upload/")
+    took=$(( $(ms) - started ))
+    status=$(tail -n 1 <<<"$out")
+    [ "$status" = 201 ] || fail "crash upload $i: $status $(head -n -1 <<<"$out")"
+    [[ $(head -n -1 <<<"$out") == *'"parsed_text":""'* ]] || fail "crash upload $i kept text"
+    echo "    upload $i: 201 with parsed_text \"\" in $took ms"
+done
+sleep 1
+for pid in "${PIDS[@]: -4}"; do kill "$pid" 2>/dev/null || true; done
+kill -0 "$SERVER_PID" || fail "careerhub died"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")" = 200 ] || fail "not ready after the crashes"
+answered=$(wc -l <"$LOAD_LOG")
+others=$(grep -vc '^200$' "$LOAD_LOG" || true)
+(( answered > 100 )) || fail "the load made only $answered requests"
+[ "$others" = 0 ] || fail "$others of $answered load requests were not answered 200"
+lost=$(curl -s "$BASE/metrics" | grep '^careerhub_parser_children_lost_total{reason="crashed"}' | awk '{print $2}')
+[ "${lost:-0}" -ge 5 ] || fail "parser children lost: ${lost:-none}"
+echo "    the server stayed up: $answered load requests all answered 200; $lost parser children crashed and were replaced"
 echo "==> fault drills passed"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(job_page resume_text django_hash image json_body)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(job_page resume_text django_hash image json_body sandbox)
 
 tools=target/tools/cargo-fuzz
 if [ ! -x "$tools/bin/cargo-fuzz" ]; then

@@ -42,6 +42,15 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     if let Ok(depth) = crate::queue::depth(state.db.reader()).await {
         state.metrics.set_queue_depth(&depth);
     }
+    if let Some(theirstack) = &state.theirstack {
+        let now = state.clock.now_utc();
+        let spent = crate::market::spend::THEIRSTACK;
+        if let Ok(today) = crate::market::spend::spent_today(state.db.reader(), spent, now).await {
+            state
+                .metrics
+                .set_theirstack_spend(today, theirstack.config().daily_jobs_cap);
+        }
+    }
     (
         StatusCode::OK,
         [(

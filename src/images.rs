@@ -2,7 +2,8 @@
 //! (JPEG, PNG, GIF or WebP), the dimensions read from the header and refused past the pixel
 //! limits (decompression bombs), a decode under an allocation limit, the EXIF orientation
 //! applied, and a re-encode that carries no metadata (EXIF, GPS, comments) and nothing appended
-//! after the image. Runs on the blocking pool with a time limit; a panic is a refusal.
+//! after the image. Decoding runs in a parser child (`sandbox`) with a time limit; a crash
+//! there is a refusal of the file, never the server's end.
 
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
@@ -10,8 +11,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use serde::{Deserialize, Serialize};
 
-use crate::blocking::Lane;
+use crate::error::ApiError;
+use crate::sandbox::protocol::{Answer, Task};
+use crate::sandbox::{Sandbox, SandboxError};
 
 /// Largest upload accepted.
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
@@ -22,15 +26,13 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 const PROCESS_TIME_LIMIT: Duration = Duration::from_secs(20);
 const JPEG_QUALITY: u8 = 88;
-/// Images processed at once, per core (each decode may take up to `MAX_ALLOC`).
-static DECODING: Lane = Lane::new(1);
 
 /// Django's message for anything that is not a readable image.
 pub const NOT_AN_IMAGE: &str =
     "Upload a valid image. The file you uploaded was either not an image or a corrupted image.";
 
 /// Why an upload was refused; each is a 400 on the upload's field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ImageError {
     #[error("{NOT_AN_IMAGE}")]
     NotAnImage,
@@ -42,11 +44,9 @@ pub enum ImageError {
     TooManyPixels { width: u32, height: u32 },
     #[error("The file holds more than an image (for example an archive appended to it).")]
     Polyglot,
+    /// Only `check_label` says this, in the server.
     #[error("The file's name or type says {claimed} but its content is {actual}.")]
-    Mislabelled {
-        claimed: &'static str,
-        actual: &'static str,
-    },
+    Mislabelled { claimed: String, actual: String },
 }
 
 /// The format a file name's extension or a content type names, if it is an image format.
@@ -101,8 +101,8 @@ pub fn check_label(
         .find(|c| *c != actual)
     {
         Some(claimed) => Err(ImageError::Mislabelled {
-            claimed: format_name(claimed),
-            actual: format_name(actual),
+            claimed: format_name(claimed).into(),
+            actual: format_name(actual).into(),
         }),
         None => Ok(()),
     }
@@ -120,41 +120,106 @@ pub struct CleanImage {
 }
 
 /// How to re-encode.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Output {
     /// Scale down (keeping the aspect ratio) so neither side passes this.
     pub max_side: Option<u32>,
 }
 
-/// Validates and cleans `bytes` off the async threads.
-pub async fn clean(bytes: Bytes, output: Output) -> Result<CleanImage, ImageError> {
-    let work = DECODING
-        .acquire()
-        .await
-        .spawn(move || clean_guarded(&bytes, output));
-    match tokio::time::timeout(PROCESS_TIME_LIMIT, work).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(ImageError::NotAnImage),
-        Err(_) => {
-            tracing::warn!("image processing timed out");
-            Err(ImageError::NotAnImage)
+/// Why an image was not cleaned: the file's fault (a 400 on its field) or ours (503).
+#[derive(Debug, thiserror::Error)]
+pub enum CleanError {
+    #[error(transparent)]
+    Refused(#[from] ImageError),
+    #[error("images cannot be processed right now")]
+    Unavailable,
+}
+
+impl CleanError {
+    /// The API's answer: a refusal on `field`, or 503.
+    pub fn into_api(self, field: &str) -> ApiError {
+        match self {
+            CleanError::Refused(err) => ApiError::field(field, err.to_string()),
+            CleanError::Unavailable => ApiError::Unavailable(
+                "Images cannot be processed right now. Try again later.".into(),
+            ),
         }
     }
 }
 
-/// The whole pipeline with a decoder panic as a refusal (the decoders are third-party code):
-/// what the upload routes run on the blocking pool, and what the fuzz target drives.
-pub fn clean_guarded(bytes: &[u8], output: Output) -> Result<CleanImage, ImageError> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| clean_blocking(bytes, output))).unwrap_or_else(
-        |_| {
-            tracing::warn!("image decoding panicked");
-            Err(ImageError::NotAnImage)
-        },
-    )
+/// Validates `bytes` and cleans them once for each output (one decode), in a parser child.
+pub async fn clean(
+    sandbox: &Sandbox,
+    bytes: &[u8],
+    outputs: &[Output],
+) -> Result<Vec<CleanImage>, CleanError> {
+    // The cheap refusals need no child.
+    sniff(bytes)?;
+    let task = Task::Images {
+        outputs: outputs.to_vec(),
+    };
+    match sandbox.run(task, bytes, PROCESS_TIME_LIMIT).await {
+        Ok((Answer::Images { result, .. }, payload)) => Ok(split_images(result?, payload)?),
+        Ok(_) => Err(CleanError::Refused(ImageError::NotAnImage)),
+        Err(SandboxError::Unavailable(_)) => Err(CleanError::Unavailable),
+        // The decoder died or hung on this file: the file is what we refuse.
+        Err(SandboxError::TimedOut(_) | SandboxError::Crashed(_)) => {
+            Err(CleanError::Refused(ImageError::NotAnImage))
+        }
+    }
 }
 
-/// The whole pipeline, synchronously.
+/// Cuts a child's payload into the images its answer describes.
+fn split_images(
+    infos: Vec<crate::sandbox::protocol::ImageInfo>,
+    payload: Vec<u8>,
+) -> Result<Vec<CleanImage>, ImageError> {
+    let payload = Bytes::from(payload);
+    let mut at = 0;
+    let mut images = Vec::with_capacity(infos.len());
+    for info in infos {
+        let end = at + info.len;
+        let (extension, content_type) = match info.extension.as_str() {
+            "jpg" => ("jpg", "image/jpeg"),
+            "png" => ("png", "image/png"),
+            _ => return Err(ImageError::NotAnImage),
+        };
+        if end > payload.len() {
+            return Err(ImageError::NotAnImage);
+        }
+        images.push(CleanImage {
+            bytes: payload.slice(at..end),
+            extension,
+            content_type,
+            width: info.width,
+            height: info.height,
+        });
+        at = end;
+    }
+    Ok(images)
+}
+
+/// One decode cleaned for every output, with a decoder panic as a refusal (the decoders are
+/// third-party code): what a parser child runs, and what the fuzz target drives.
+pub fn clean_many_guarded(bytes: &[u8], outputs: &[Output]) -> Result<Vec<CleanImage>, ImageError> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| clean_many(bytes, outputs))).unwrap_or_else(|_| {
+        tracing::warn!("image decoding panicked");
+        Err(ImageError::NotAnImage)
+    })
+}
+
+/// The whole pipeline for one output, with a decoder panic as a refusal.
+pub fn clean_guarded(bytes: &[u8], output: Output) -> Result<CleanImage, ImageError> {
+    clean_many_guarded(bytes, &[output]).map(|mut images| images.remove(0))
+}
+
+/// The whole pipeline for one output, synchronously.
 pub fn clean_blocking(bytes: &[u8], output: Output) -> Result<CleanImage, ImageError> {
+    clean_many(bytes, &[output]).map(|mut images| images.remove(0))
+}
+
+/// The format, if the bytes are one of ours and carry nothing appended.
+fn sniff(bytes: &[u8]) -> Result<ImageFormat, ImageError> {
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(ImageError::TooLarge);
     }
@@ -168,6 +233,12 @@ pub fn clean_blocking(bytes: &[u8], output: Output) -> Result<CleanImage, ImageE
     if has_zip_directory(bytes) {
         return Err(ImageError::Polyglot);
     }
+    Ok(format)
+}
+
+/// Decodes once and encodes once per output, synchronously.
+pub fn clean_many(bytes: &[u8], outputs: &[Output]) -> Result<Vec<CleanImage>, ImageError> {
+    let format = sniff(bytes)?;
     let (width, height) = header_reader(bytes, format)
         .into_dimensions()
         .map_err(|_| ImageError::NotAnImage)?;
@@ -180,12 +251,18 @@ pub fn clean_blocking(bytes: &[u8], output: Output) -> Result<CleanImage, ImageE
     let orientation = decoder.orientation().map_err(|_| ImageError::NotAnImage)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(|_| ImageError::NotAnImage)?;
     image.apply_orientation(orientation);
-    if let Some(max) = output.max_side
-        && (image.width() > max || image.height() > max)
-    {
-        image = image.resize(max, max, image::imageops::FilterType::Lanczos3);
-    }
-    encode(image, format == ImageFormat::Jpeg)
+    outputs
+        .iter()
+        .map(|output| match output.max_side {
+            // Area averaging straight to the target size: good for shrinking, and it allocates
+            // only the result (a Lanczos pass kept a float copy of the whole width: about
+            // 500 MB for a 40-megapixel upload).
+            Some(max) if image.width() > max || image.height() > max => {
+                encode(&image.thumbnail(max, max), format == ImageFormat::Jpeg)
+            }
+            _ => encode(&image, format == ImageFormat::Jpeg),
+        })
+        .collect()
 }
 
 /// A reader for the header alone, so an oversized image is reported with its size.
@@ -215,14 +292,19 @@ fn has_zip_directory(bytes: &[u8]) -> bool {
 }
 
 /// Photos stay JPEG; everything else becomes PNG (lossless, keeps transparency).
-fn encode(image: DynamicImage, photo: bool) -> Result<CleanImage, ImageError> {
+fn encode(image: &DynamicImage, photo: bool) -> Result<CleanImage, ImageError> {
     let (width, height) = (image.width(), image.height());
     let mut out = Vec::new();
     let (extension, content_type) = if photo {
-        let rgb = DynamicImage::ImageRgb8(image.into_rgb8());
         let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
-        rgb.write_with_encoder(encoder)
-            .map_err(|_| ImageError::NotAnImage)?;
+        let written = match image {
+            // What a JPEG decodes to; anything else (a CMYK or 16-bit source) is made RGB.
+            DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_) => {
+                image.write_with_encoder(encoder)
+            }
+            other => DynamicImage::ImageRgb8(other.to_rgb8()).write_with_encoder(encoder),
+        };
+        written.map_err(|_| ImageError::NotAnImage)?;
         ("jpg", "image/jpeg")
     } else {
         image

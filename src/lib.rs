@@ -57,6 +57,8 @@ pub mod ratelimit;
 pub mod resumes;
 /// THE route table: every path of every product, once.
 pub mod routes;
+/// Untrusted documents (PDF, DOCX, images, job pages) parsed in limited child processes.
+pub mod sandbox;
 /// Running the HTTP server with graceful shutdown.
 pub mod server;
 /// The skills taxonomy: canonical skills, aliases, categories, matching and search.

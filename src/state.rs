@@ -20,6 +20,7 @@ use crate::portfolios::public::PublicPages;
 use crate::profiles::IndustryProfileView;
 use crate::profiles::profile_writer::ProfileWriter;
 use crate::ratelimit::AuthRateLimiter;
+use crate::sandbox::Sandbox;
 use crate::storage::Storage;
 use crate::tracker::analysis::streams::StreamSlots;
 
@@ -52,6 +53,8 @@ pub struct Inner {
     pub public_pages: PublicPages,
     /// Open analysis event streams per user (`tracker::analysis::streams`).
     pub analysis_streams: StreamSlots,
+    /// The parser children for untrusted documents.
+    pub sandbox: Sandbox,
 }
 
 /// Market answers shared between requests (see `market::cache`).
@@ -75,7 +78,10 @@ impl AppState {
         )?;
         let fetcher = PageFetcher::new(config.fetch.clone())?;
         let ai = config.ai.clone().map(ChatClient::new).transpose()?;
+        let metrics = Metrics::default();
+        let sandbox = Sandbox::new(config.sandbox.clone(), metrics.sandbox.clone());
         Ok(AppState(Arc::new(Inner {
+            sandbox,
             storage,
             fetcher,
             ai,
@@ -86,7 +92,7 @@ impl AppState {
             accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
             industry_profiles: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
             profile_writer: ProfileWriter::start(db.writer().clone()),
-            metrics: Metrics::default(),
+            metrics,
             clock,
             market: MarketCaches {
                 trending: Cached::new(config.market_cache_ttl),

@@ -14,6 +14,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::db::Db;
+use crate::sandbox::SandboxMetrics;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -55,6 +56,10 @@ pub struct Metrics {
     job_runs: Family<JobLabels, Counter>,
     queue_depth: Family<QueueLabels, Gauge>,
     sqlite_memory: Gauge,
+    /// Handed to the parser pool, which updates it.
+    pub sandbox: SandboxMetrics,
+    theirstack_jobs_today: Gauge,
+    theirstack_daily_cap: Gauge,
 }
 
 /// 0.25 ms up to about 4 s, doubling.
@@ -103,7 +108,38 @@ impl Default for Metrics {
             "Memory SQLite holds: page caches and statements of every connection (SQLite only)",
             sqlite_memory.clone(),
         );
+        let sandbox = SandboxMetrics::default();
+        registry.register(
+            "parser_children_lost",
+            "Parser children killed or lost, by reason (crashed, timed_out)",
+            sandbox.children_lost.clone(),
+        );
+        registry.register(
+            "parser_children_started",
+            "Parser children started",
+            sandbox.children_started.clone(),
+        );
+        registry.register(
+            "parser_child_peak_rss_bytes",
+            "The most resident memory any parser child reported",
+            sandbox.child_peak_rss.clone(),
+        );
+        let theirstack_jobs_today = Gauge::default();
+        let theirstack_daily_cap = Gauge::default();
+        registry.register(
+            "theirstack_jobs_requested_today",
+            "TheirStack jobs requested this UTC day by every instance (one database number)",
+            theirstack_jobs_today.clone(),
+        );
+        registry.register(
+            "theirstack_daily_jobs_cap",
+            "The configured daily cap on TheirStack jobs requested",
+            theirstack_daily_cap.clone(),
+        );
         Metrics {
+            theirstack_jobs_today,
+            theirstack_daily_cap,
+            sandbox,
             sqlite_memory,
             job_runs,
             queue_depth,
@@ -157,6 +193,13 @@ impl Metrics {
                 outcome: format!("{outcome:?}").to_lowercase(),
             })
             .inc();
+    }
+
+    /// Sets the provider spend gauges.
+    pub fn set_theirstack_spend(&self, today: i64, cap: u64) {
+        self.theirstack_jobs_today.set(today);
+        self.theirstack_daily_cap
+            .set(i64::try_from(cap).unwrap_or(i64::MAX));
     }
 
     /// Sets the queue gauges (every status, zero when none).

@@ -177,13 +177,15 @@ pub async fn upload_asset(
         return Err(ApiError::field("file", "The submitted file is empty."));
     }
     let image = images::clean(
-        file.bytes,
-        Output {
+        &state.sandbox,
+        &file.bytes,
+        &[Output {
             max_side: Some(MAX_ASSET_SIDE),
-        },
+        }],
     )
     .await
-    .map_err(|err| ApiError::field("file", err.to_string()))?;
+    .map_err(|err| err.into_api("file"))?
+    .remove(0);
     let row = store_asset(&state, user.id(), image, prompt, Refusal::FileField).await?;
     Ok((
         StatusCode::CREATED,

@@ -246,8 +246,9 @@ pub async fn generate_image(
     quota::ensure_room(state.db.reader(), quota, user_id, 1, Refusal::Detail).await?;
     reserve(&state, user_id, Credit::Image).await?;
     let generated = match client.generate_image(&prompt).await {
-        Ok(bytes) => images::clean(bytes, Output { max_side: None })
+        Ok(bytes) => images::clean(&state.sandbox, &bytes, &[Output { max_side: None }])
             .await
+            .map(|mut images| images.remove(0))
             .map_err(|_| crate::ai::AiError::InvalidResponse("the image is not readable".into())),
         Err(err) => Err(err),
     };

@@ -145,7 +145,7 @@ pub async fn upload_resume(
     let size = upload.bytes.len() as i64;
     let quota = state.config.storage_quota_bytes;
     quota::ensure_room(state.db.reader(), quota, user_id, size, Refusal::FileField).await?;
-    let parsed_text = text::extract_text(upload.kind, upload.bytes.clone()).await;
+    let parsed_text = text::extract_text(&state.sandbox, upload.kind, &upload.bytes).await?;
     let key = Storage::new_key("resumes", upload.kind.extension());
     state
         .storage

@@ -1,26 +1,26 @@
 //! Resume files to text: the kind decided from the bytes (never the name), PDF through
-//! pdf_oxide, DOCX through office_oxide, plain text as is. Parsing runs on the blocking pool
-//! with a time limit, and a panic or a timeout gives `""` rather than an error: an unreadable
-//! resume is still stored, just not analysable.
+//! pdf_oxide, DOCX through office_oxide, plain text as is. Parsing runs in a parser child
+//! (`sandbox`) with a time limit, and a crash, a panic or a timeout gives `""` rather than an
+//! error: an unreadable resume is still stored, just not analysable.
 
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 
-use crate::blocking::Lane;
+use crate::error::{ApiError, ApiResult};
+use crate::sandbox::protocol::{Answer, Task};
+use crate::sandbox::{Sandbox, SandboxError};
 
 /// How long one document may take to parse.
 pub const PARSE_TIME_LIMIT: Duration = Duration::from_secs(10);
 /// Longer text is cut: no resume is this long, and the analysis reads it whole.
 pub const MAX_TEXT_CHARS: usize = 200_000;
-/// Documents parsed at once, per core; the time limit counts from the start of the parse, not
-/// from the wait for a slot.
-static PARSING: Lane = Lane::new(1);
 
 /// What an uploaded resume is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DocumentKind {
     Pdf,
     Docx,
@@ -63,20 +63,30 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// The document's text, normalised; `""` when it cannot be read within the time limit.
-pub async fn extract_text(kind: DocumentKind, bytes: Bytes) -> String {
-    let parse = PARSING
-        .acquire()
+/// The document's text, normalised, read in a parser child; `""` when the document cannot be
+/// read (the parser failed, crashed or ran out of time). Only a pool that cannot start a child
+/// is an error (503): the file itself is not at fault then.
+pub async fn extract_text(
+    sandbox: &Sandbox,
+    kind: DocumentKind,
+    bytes: &[u8],
+) -> ApiResult<String> {
+    if kind == DocumentKind::Txt {
+        // Text needs no parser: nothing third-party runs on it.
+        return Ok(read_text(kind, bytes));
+    }
+    match sandbox
+        .run(Task::ResumeText { kind }, bytes, PARSE_TIME_LIMIT)
         .await
-        .spawn(move || read_text(kind, &bytes));
-    match tokio::time::timeout(PARSE_TIME_LIMIT, parse).await {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => String::new(),
-        Err(_elapsed) => {
-            // The blocking thread finishes on its own; its result is dropped.
-            tracing::warn!(kind = ?kind, "resume parsing timed out");
-            String::new()
+    {
+        Ok((Answer::Text { text, .. }, _)) => Ok(text),
+        Ok(_) | Err(SandboxError::TimedOut(_) | SandboxError::Crashed(_)) => {
+            tracing::info!(kind = ?kind, "resume could not be read; stored without text");
+            Ok(String::new())
         }
+        Err(SandboxError::Unavailable(_)) => Err(ApiError::Unavailable(
+            "Resumes cannot be read right now. Nothing was stored; try again later.".into(),
+        )),
     }
 }
 

@@ -342,7 +342,11 @@ async fn read_update(request: Request, state: &AppState) -> ApiResult<(Vec<FormP
     Ok((parts, Value::Object(fields)))
 }
 
-async fn validate_update(parts: Vec<FormPart>, fields: &Value) -> ApiResult<ProfileUpdate> {
+async fn validate_update(
+    state: &AppState,
+    parts: Vec<FormPart>,
+    fields: &Value,
+) -> ApiResult<ProfileUpdate> {
     let mut errors = FieldErrors::default();
     let mut update = ProfileUpdate::default();
     let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).map(str::trim);
@@ -385,23 +389,18 @@ async fn validate_update(parts: Vec<FormPart>, fields: &Value) -> ApiResult<Prof
                 errors.add("profile_picture", err.to_string());
                 return Err(errors.into_error());
             }
-            let cleaned = images::clean(
-                part.bytes.clone(),
-                Output {
-                    max_side: Some(PICTURE_SIDE),
-                },
-            )
-            .await;
-            let thumbnail = images::clean(
-                part.bytes,
-                Output {
-                    max_side: Some(THUMBNAIL_SIDE),
-                },
-            )
-            .await;
-            match (cleaned, thumbnail) {
-                (Ok(picture), Ok(thumbnail)) => update.picture = Some((picture, thumbnail)),
-                (Err(err), _) | (_, Err(err)) => errors.add("profile_picture", err.to_string()),
+            let sizes = [PICTURE_SIDE, THUMBNAIL_SIDE].map(|side| Output {
+                max_side: Some(side),
+            });
+            match images::clean(&state.sandbox, &part.bytes, &sizes).await {
+                Ok(mut cleaned) => {
+                    let thumbnail = cleaned.remove(1);
+                    update.picture = Some((cleaned.remove(0), thumbnail));
+                }
+                Err(images::CleanError::Refused(err)) => {
+                    errors.add("profile_picture", err.to_string())
+                }
+                Err(unavailable) => return Err(unavailable.into_api("profile_picture")),
             }
         }
         _ if sent_picture_text => errors.add(
@@ -431,7 +430,7 @@ async fn post_profile(
 ) -> ApiResult<Json<ProfileUpdatedResponse>> {
     check_kind(&user, kind)?;
     let (parts, fields) = read_update(request, &state).await?;
-    let update = validate_update(parts, &fields).await?;
+    let update = validate_update(&state, parts, &fields).await?;
     let user_id = user.id();
     let existing = ensure_profile(state.db.writer(), user_id).await?;
     let mut row = profile::ActiveModel {

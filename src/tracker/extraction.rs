@@ -1,15 +1,24 @@
 //! Turning a job URL into a posting: fetch through the guarded client, extract off the async
 //! threads, and (for updates) the background job that does it and records the outcome.
 
+use std::time::Duration;
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use super::application::{self, STATUS_FAILED, STATUS_NEEDS_MANUAL, STATUS_SUCCESS};
-use super::page::{self, ExtractedJob, PageVerdict};
+use super::page::{ExtractedJob, PageVerdict};
 use crate::db;
 use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
+use crate::sandbox::SandboxError;
+use crate::sandbox::protocol::{Answer, Task};
 use crate::state::AppState;
+
+/// How long one page may take to parse: real pages take milliseconds.
+const PAGE_TIME_LIMIT: Duration = Duration::from_secs(10);
+/// Why a page that crashed or outlasted its parser needs the fields typed in.
+pub const UNREADABLE_PAGE_REASON: &str = "the page is too complex to read";
 
 /// What became of an attempt to read a job page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,29 +36,52 @@ pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
         Ok(page) => page,
         Err(err) => return Extraction::NeedsManual(err.to_string()),
     };
-    // HTML parsing is CPU work on a document of up to a few MB: keep it off the async threads.
-    let parsed =
-        tokio::task::spawn_blocking(move || page::extract_job(&page.html, &page.url)).await;
+    // The HTML is a stranger's: it is parsed in a parser child, under a time limit.
+    let task = Task::JobPage {
+        url: page.url.to_string(),
+    };
+    let parsed = state
+        .sandbox
+        .run(task, page.html.as_bytes(), PAGE_TIME_LIMIT)
+        .await;
+    // The URL is the user's; the host is enough to find the page that broke the parser.
+    let host = || page.url.host_str().map(str::to_owned);
     match parsed {
-        Ok(PageVerdict::Extracted(job)) => Extraction::Found(job),
-        Ok(PageVerdict::NeedsManual(reason)) => Extraction::NeedsManual(reason),
-        Err(err) => {
-            // The URL is the user's; the host is enough to find the page that broke the parser.
-            let host = url::Url::parse(url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned));
-            tracing::error!(host, error = %err, "job-page extraction panicked");
+        Ok((
+            Answer::Page {
+                verdict: Some(PageVerdict::Extracted(job)),
+                ..
+            },
+            _,
+        )) => Extraction::Found(job),
+        Ok((
+            Answer::Page {
+                verdict: Some(PageVerdict::NeedsManual(reason)),
+                ..
+            },
+            _,
+        )) => Extraction::NeedsManual(reason),
+        Ok((Answer::Page { verdict: None, .. }, _)) => {
+            tracing::error!(host = host(), "job-page extraction panicked");
             Extraction::Failed("the page could not be processed".into())
+        }
+        Ok(_) | Err(SandboxError::Crashed(_) | SandboxError::TimedOut(_)) => {
+            tracing::warn!(host = host(), "job page broke or outlasted its parser");
+            Extraction::NeedsManual(UNREADABLE_PAGE_REASON.into())
+        }
+        Err(SandboxError::Unavailable(_)) => {
+            Extraction::Failed("pages cannot be read right now".into())
         }
     }
 }
 
-/// The job that re-extracts an application after its URL changed.
-pub fn extraction_job(application_id: i64, url: &str) -> NewJob {
+/// The job that re-extracts a user's application after its URL changed.
+pub fn extraction_job(application_id: i64, url: &str, owner_id: i64) -> NewJob {
     NewJob::new(
         kinds::TRACKER_EXTRACT,
         json!({"application_id": application_id, "url": url}),
     )
+    .owned_by(owner_id)
 }
 
 /// Runs one re-extraction and records the outcome, unless the application has changed its URL

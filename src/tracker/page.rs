@@ -31,7 +31,7 @@ use url::Url;
 pub const MIN_DESCRIPTION_CHARS: usize = 180;
 
 /// Which strategy produced the description.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Method {
     /// A schema.org `JobPosting` in a `<script type="application/ld+json">`.
     JsonLd,
@@ -53,7 +53,7 @@ impl Method {
 }
 
 /// What a page gave.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtractedJob {
     /// The job title, on one line.
     pub title: String,
@@ -66,7 +66,7 @@ pub struct ExtractedJob {
 }
 
 /// The verdict on one page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PageVerdict {
     /// A description of at least [`MIN_DESCRIPTION_CHARS`] characters, with a title and company.
     Extracted(ExtractedJob),

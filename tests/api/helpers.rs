@@ -56,6 +56,8 @@ impl TestApp {
         };
         let mut config = Config::for_tests(&url, dir.path());
         config.db_schema = pg_schema.as_ref().map(|s| s.name.clone());
+        // The parser children are the real careerhub binary, which Cargo builds for this suite.
+        config.sandbox.program = env!("CARGO_BIN_EXE_careerhub").into();
         adjust(&mut config);
         let state = careerhub::server::prepare(config)
             .await

@@ -10,6 +10,7 @@ mod cli;
 mod foundation;
 mod gan7club;
 mod grooya;
+mod hardening;
 mod helpers;
 mod isolation;
 mod market;
