@@ -1,8 +1,12 @@
 //! Rate limits on the routes that check passwords or mint tokens: one budget per client address
-//! and one per account identifier, so neither a single host nor a botnet aimed at one account can
-//! guess passwords quickly. Counters live in this process's memory (see README, "Running at scale").
+//! and one per account, so neither a single host nor a botnet aimed at one account can guess
+//! passwords quickly. The account budget is keyed by the account a login resolves to, so every
+//! spelling that opens one account ("Ray  Limit", a tab, a non-breaking space) spends one
+//! budget; only an identifier that matches no account is keyed by its normalised spelling.
+//! IPv6 clients are keyed by their /64, the block one subscriber gets. Counters live in this
+//! process's memory (see README, "Running at scale").
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -23,8 +27,48 @@ const HOUSEKEEPING_THRESHOLD: usize = 10_000;
 
 pub struct AuthRateLimiter {
     by_address: KeyedLimiter<IpAddr>,
-    by_account: KeyedLimiter<String>,
+    by_account: KeyedLimiter<AccountKey>,
     clock: AppClock,
+}
+
+/// What the per-account budget is counted under.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub enum AccountKey {
+    /// An existing account, however the request spelled it.
+    Id(i64),
+    /// An identifier that names no account, in its normalised form.
+    Unknown(String),
+}
+
+impl AccountKey {
+    /// The key of an identifier that matched no account: lowercased, every run of whitespace
+    /// (Unicode's, tabs and newlines included) one space, trimmed.
+    pub fn unknown(identifier: &str) -> AccountKey {
+        AccountKey::Unknown(normalize_identifier(identifier))
+    }
+}
+
+/// An identifier as the account lookups compare it.
+pub fn normalize_identifier(identifier: &str) -> String {
+    identifier
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The address a budget is kept for: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64.
+pub fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
+    }
 }
 
 impl AuthRateLimiter {
@@ -44,25 +88,36 @@ impl AuthRateLimiter {
         }
     }
 
-    /// Spends one attempt for this address (and this account, when the request names one);
-    /// 429 with the wait when either budget is empty.
-    pub fn check(&self, address: IpAddr, account: Option<&str>) -> Result<(), ApiError> {
+    /// Spends one attempt for this address (and this identifier, normalised, when the request
+    /// names one); 429 with the wait when either budget is empty. For routes that create or
+    /// look up no account first (registration).
+    pub fn check(&self, address: IpAddr, identifier: Option<&str>) -> Result<(), ApiError> {
+        self.check_address(address)?;
+        match identifier.map(AccountKey::unknown) {
+            Some(AccountKey::Unknown(key)) if key.is_empty() => Ok(()),
+            Some(key) => self.check_accounts(&[key]),
+            None => Ok(()),
+        }
+    }
+
+    /// Spends one attempt for the client's address (its /64 for IPv6).
+    pub fn check_address(&self, address: IpAddr) -> Result<(), ApiError> {
         self.housekeeping();
-        if let Err(not_until) = self.by_address.check_key(&address) {
-            return Err(ApiError::Throttled(
-                self.wait(not_until.earliest_possible()),
-            ));
+        self.by_address
+            .check_key(&address_key(address))
+            .map_err(|not_until| ApiError::Throttled(self.wait(not_until.earliest_possible())))
+    }
+
+    /// Spends one attempt for each account the request could open; 429 when any is spent.
+    pub fn check_accounts(&self, keys: &[AccountKey]) -> Result<(), ApiError> {
+        let mut refused = None;
+        for key in keys {
+            if let Err(not_until) = self.by_account.check_key(key) {
+                let wait = self.wait(not_until.earliest_possible());
+                refused = Some(refused.map_or(wait, |longest: Duration| longest.max(wait)));
+            }
         }
-        if let Some(account) = account
-            .map(|a| a.trim().to_lowercase())
-            .filter(|a| !a.is_empty())
-            && let Err(not_until) = self.by_account.check_key(&account)
-        {
-            return Err(ApiError::Throttled(
-                self.wait(not_until.earliest_possible()),
-            ));
-        }
-        Ok(())
+        refused.map_or(Ok(()), |wait| Err(ApiError::Throttled(wait)))
     }
 
     fn wait(&self, earliest: governor::nanos::Nanos) -> Duration {
@@ -114,6 +169,57 @@ mod tests {
         assert!(limiter.check("203.0.113.8".parse().unwrap(), None).is_ok());
         clock.advance(Duration::from_secs(30));
         assert!(limiter.check(ip, None).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_identifier_is_one_budget_however_it_is_spaced() {
+        let (limiter, _clock) = limiter(100, 1);
+        let ip: IpAddr = "198.51.100.1".parse().unwrap();
+        assert!(limiter.check(ip, Some("Ray  Limit")).is_ok());
+        for spelling in ["ray limit", "Ray\tLimit", "Ray\u{a0}Limit", " RAY\nLIMIT "] {
+            assert!(
+                matches!(
+                    limiter.check(ip, Some(spelling)),
+                    Err(ApiError::Throttled(_))
+                ),
+                "{spelling:?} had a budget of its own"
+            );
+        }
+    }
+
+    #[test]
+    fn an_account_id_is_one_budget_and_any_spent_key_refuses() {
+        let (limiter, _clock) = limiter(100, 1);
+        assert!(limiter.check_accounts(&[AccountKey::Id(7)]).is_ok());
+        assert!(matches!(
+            limiter.check_accounts(&[AccountKey::Id(8), AccountKey::Id(7)]),
+            Err(ApiError::Throttled(_))
+        ));
+        assert!(limiter.check_accounts(&[AccountKey::Id(9)]).is_ok());
+    }
+
+    #[test]
+    fn ipv6_clients_share_their_64_and_mapped_ipv4_is_ipv4() {
+        let (limiter, _clock) = limiter(1, 100);
+        assert!(
+            limiter
+                .check_address("2001:db8:1:2::1".parse().unwrap())
+                .is_ok()
+        );
+        assert!(matches!(
+            limiter.check_address("2001:db8:1:2:ffff::9".parse().unwrap()),
+            Err(ApiError::Throttled(_))
+        ));
+        assert!(
+            limiter
+                .check_address("2001:db8:1:3::1".parse().unwrap())
+                .is_ok()
+        );
+        assert!(limiter.check_address("192.0.2.1".parse().unwrap()).is_ok());
+        assert!(matches!(
+            limiter.check_address("::ffff:192.0.2.1".parse().unwrap()),
+            Err(ApiError::Throttled(_))
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::passwords;
@@ -18,6 +19,7 @@ use super::user::{self, Account, AccountKind, Names, StringList, SubscriptionTie
 use super::user_skill;
 use crate::db::{self, Db};
 use crate::error::{ApiError, ApiResult};
+use crate::ratelimit::AccountKey;
 use crate::state::AppState;
 
 /// AI credits a new account starts with (Grooya's free tier).
@@ -65,18 +67,28 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A plain, conservative check: one `@`, something before it, a dotted domain after it.
+/// A strict check: what lettre's RFC 5321/5322 parser (a maintained one) accepts as an
+/// address, and within that a plain dot-atom local part (no quoted strings, so no `<`, `"` or
+/// spaces ever reach a page that shows the address) and a dotted domain name, 254 bytes at most.
 pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
+    let Ok(address) = email.parse::<lettre::Address>() else {
         return false;
     };
+    let (local, domain) = (address.user(), address.domain());
+    let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
     email.len() <= 254
         && !local.is_empty()
-        && !domain.contains('@')
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext))
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.starts_with('[')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 /// Creates an account (and its skills) in one transaction.
@@ -268,23 +280,33 @@ pub enum LoginId<'a> {
 }
 
 impl LoginId<'_> {
-    /// The key the per-account rate limit counts under.
-    pub fn rate_key(&self) -> &str {
+    /// What the form sent.
+    pub fn identifier(&self) -> &str {
         match self {
             LoginId::Email(id) | LoginId::EmailOrUsername(id) | LoginId::EmailOrFullName(id) => id,
         }
     }
 }
 
-/// The active account these credentials open, or `None`. Takes the same time whether or not
-/// the account exists. On success a Django hash is replaced by argon2id and `last_login` set.
+/// The active account these credentials open, or `None`, after spending the client's and the
+/// account's login budgets (429 when either is empty). The account budget is the resolved
+/// account's, whatever spelling found it. Takes the same time whether or not the account
+/// exists. On success a Django hash is replaced by argon2id and `last_login` set.
 pub async fn authenticate(
     state: &AppState,
+    ip: IpAddr,
     id: LoginId<'_>,
     password: &str,
 ) -> ApiResult<Option<user::Model>> {
+    state.auth_limiter.check_address(ip)?;
     let db = &state.db;
     let candidates = login_candidates(db, id).await?;
+    let keys: Vec<AccountKey> = if candidates.is_empty() {
+        vec![AccountKey::unknown(id.identifier())]
+    } else {
+        candidates.iter().map(|c| AccountKey::Id(c.id)).collect()
+    };
+    state.auth_limiter.check_accounts(&keys)?;
     if candidates.is_empty() {
         passwords::verify_dummy(password.to_owned()).await;
         return Ok(None);
@@ -302,7 +324,7 @@ pub async fn authenticate(
 }
 
 async fn login_candidates(db: &Db, id: LoginId<'_>) -> Result<Vec<user::Model>, sea_orm::DbErr> {
-    let by_email = user::Column::Email.eq(normalize_email(id.rate_key()));
+    let by_email = user::Column::Email.eq(normalize_email(id.identifier()));
     let condition = match id {
         LoginId::Email(_) => by_email,
         LoginId::EmailOrUsername(raw) => by_email.or(user::Column::Username.eq(raw.trim())),
@@ -337,6 +359,9 @@ pub async fn rotate_refresh_token(state: &AppState, token: &str) -> ApiResult<To
         .tokens
         .verify(token, TokenType::Refresh)
         .map_err(|_| ApiError::TokenInvalid)?;
+    state
+        .auth_limiter
+        .check_accounts(&[AccountKey::Id(claims.user_id)])?;
     if !revoke(&state.db, &claims.jti, claims.user_id, claims.exp).await? {
         return Err(ApiError::TokenInvalid);
     }
@@ -443,7 +468,21 @@ mod tests {
             assert!(is_valid_email(good), "{good}");
         }
         for bad in [
-            "", "plain", "@b.co", "a@b", "a@.b.co", "a b@c.co", "a@b@c.co", "a@b.co.",
+            "",
+            "plain",
+            "@b.co",
+            "a@b",
+            "a@.b.co",
+            "a b@c.co",
+            "a@b@c.co",
+            "a@b.co.",
+            "x<svg/onload=alert(1)>@example.com",
+            "\"x<y>\"@example.com",
+            "a..b@c.co",
+            "a@[127.0.0.1]",
+            "a@-b.co",
+            "a@b_c.co",
+            "a@b.co\n",
         ] {
             assert!(!is_valid_email(bad), "{bad}");
         }

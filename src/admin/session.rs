@@ -45,6 +45,8 @@ pub mod admin_session {
 
 const SESSION_COOKIE: &str = "careerhub_admin";
 const LOGIN_CSRF_COOKIE: &str = "careerhub_admin_login";
+/// How long the login form's CSRF token is good for.
+const LOGIN_CSRF_SECONDS: i64 = 3600;
 /// A session lasts this long from sign-in, however active.
 const SESSION_HOURS: i64 = 12;
 /// Admin forms are small; the import form has its own multipart route.
@@ -194,6 +196,42 @@ fn random_token() -> String {
     hex(&rand::random::<[u8; 32]>())
 }
 
+/// The login form's CSRF token: a random nonce, its expiry and a MAC over both under a key
+/// derived from the server's secret. The form and the cookie carry the same token, and only a
+/// token this server issued and that has not expired passes, so a cookie an attacker planted
+/// (a sibling subdomain can set one) with a matching field of their own is refused.
+fn issue_login_csrf(secret: &str, now: i64) -> String {
+    let nonce = hex(&rand::random::<[u8; 16]>());
+    let expires = now + LOGIN_CSRF_SECONDS;
+    let mac = login_csrf_mac(secret, &nonce, expires);
+    format!("{nonce}.{expires}.{mac}")
+}
+
+fn login_csrf_mac(secret: &str, nonce: &str, expires: i64) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(format!("admin-login-csrf:{secret}").as_bytes())
+            .expect("HMAC takes any key length");
+    mac.update(format!("{nonce}.{expires}").as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
+/// True when `token` is one `issue_login_csrf` made, unexpired, and equal to the cookie's.
+fn login_csrf_valid(secret: &str, token: &str, cookie: &str, now: i64) -> bool {
+    if !bool::from(token.as_bytes().ct_eq(cookie.as_bytes())) {
+        return false;
+    }
+    let mut parts = token.splitn(3, '.');
+    let (Some(nonce), Some(expires), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(expires) = expires.parse::<i64>() else {
+        return false;
+    };
+    let expected = login_csrf_mac(secret, nonce, expires);
+    expires > now && nonce.len() == 32 && bool::from(mac.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 fn token_hash(token: &str) -> String {
     hex(&sha2::Sha256::digest(token.as_bytes()))
 }
@@ -281,7 +319,7 @@ fn login_form(
     next: String,
     email: String,
 ) -> Response {
-    let csrf = random_token();
+    let csrf = issue_login_csrf(state.config.jwt_secret.expose(), Utc::now().timestamp());
     let page = LoginPage {
         layout: Layout {
             title: "Log in".into(),
@@ -296,7 +334,7 @@ fn login_form(
     let mut response = render(status, &page);
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(state, headers, LOGIN_CSRF_COOKIE, &csrf, 3600),
+        set_cookie(state, headers, LOGIN_CSRF_COOKIE, &csrf, LOGIN_CSRF_SECONDS),
     );
     response
 }
@@ -320,12 +358,13 @@ pub async fn login(
     headers: HeaderMap,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> AdminResult<Response> {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !bool::from(form.csrf_token.as_bytes().ct_eq(expected.as_bytes())) {
+    let planted = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let secret = state.config.jwt_secret.expose();
+    if !login_csrf_valid(secret, &form.csrf_token, planted, Utc::now().timestamp()) {
         return Err(AdminError::new(StatusCode::FORBIDDEN, CSRF_FAILED));
     }
-    state.auth_limiter.check(ip, Some(&form.email))?;
-    let user = service::authenticate(&state, LoginId::Email(&form.email), &form.password).await?;
+    let user =
+        service::authenticate(&state, ip, LoginId::Email(&form.email), &form.password).await?;
     let Some(user) = user.filter(|u| u.is_staff) else {
         tracing::info!(%ip, "admin login refused");
         return Ok(login_form(
@@ -411,6 +450,28 @@ mod tests {
         assert_eq!(safe_next("/admin//evil.example"), "/admin");
         assert_eq!(safe_next("/administrator"), "/admin");
         assert_eq!(safe_next("/api/me"), "/admin");
+    }
+
+    #[test]
+    fn only_a_login_csrf_token_this_server_issued_and_unexpired_passes() {
+        let secret = "a-secret-of-the-server-0123456789abcdef";
+        let token = issue_login_csrf(secret, 1_000);
+        assert!(login_csrf_valid(secret, &token, &token, 1_001));
+        // A planted matching pair, a token of another key, an expired one, a tampered expiry.
+        assert!(!login_csrf_valid(secret, "short", "short", 1_001));
+        let foreign = issue_login_csrf("another-server-secret-0123456789abcdef", 1_000);
+        assert!(!login_csrf_valid(secret, &foreign, &foreign, 1_001));
+        assert!(!login_csrf_valid(
+            secret,
+            &token,
+            &token,
+            1_000 + LOGIN_CSRF_SECONDS
+        ));
+        let (nonce, rest) = token.split_once('.').unwrap();
+        let mac = rest.split_once('.').unwrap().1;
+        let stretched = format!("{nonce}.99999999999.{mac}");
+        assert!(!login_csrf_valid(secret, &stretched, &stretched, 1_001));
+        assert!(!login_csrf_valid(secret, &token, "", 1_001));
     }
 
     #[test]

@@ -201,8 +201,7 @@ pub async fn delete_my_account(
     };
     let account = &user.0.user;
     // A stolen token must not become a way to guess the password quickly.
-    state.auth_limiter.check(ip, Some(&account.email))?;
-    let confirmed = service::authenticate(&state, LoginId::Email(&account.email), &password)
+    let confirmed = service::authenticate(&state, ip, LoginId::Email(&account.email), &password)
         .await?
         .is_some_and(|found| found.id == account.id);
     if !confirmed {

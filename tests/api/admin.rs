@@ -29,7 +29,8 @@ pub struct AdminClient<'a> {
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
-    html[start..start + 64].to_owned()
+    let end = start + html[start..].find('"').expect("a closed attribute");
+    html[start..end].to_owned()
 }
 
 /// `name=value` of the Set-Cookie header setting `name`.

@@ -54,8 +54,7 @@ pub async fn login(
         ("password", body.password.as_deref()),
     )?;
     let login = LoginId::EmailOrFullName(identifier);
-    state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state, login, password)
+    let user = service::authenticate(&state, ip, login, password)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Invalid email/full name or password.".into()))?;
     let pair = state.tokens.issue_pair(user.id)?;

@@ -132,14 +132,13 @@ async fn login_as(
         ("password", body.password.as_deref()),
     )?;
     let login = LoginId::Email(email);
-    state.auth_limiter.check(ip, Some(login.rate_key()))?;
     let refused = || {
         ApiError::Custom(
             StatusCode::FORBIDDEN,
             json!({ "message": format!("This account is not registered as {kind_label}") }),
         )
     };
-    let user = service::authenticate(state, login, password)
+    let user = service::authenticate(state, ip, login, password)
         .await?
         .ok_or_else(refused)?;
     if user.account_kind != kind {

@@ -224,8 +224,7 @@ pub async fn login(
         return Err(ApiError::field("password", FIELD_REQUIRED));
     };
     let login = LoginId::EmailOrUsername(identifier);
-    state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state, login, password)
+    let user = service::authenticate(&state, ip, login, password)
         .await?
         .ok_or_else(|| ApiError::non_field("Unable to log in with provided credentials."))?;
     let pair = state.tokens.issue_pair(user.id)?;

@@ -100,7 +100,8 @@ pub async fn register(
         check_experience_level(level)?;
     }
     let skills = normalize_skills(body.skills.unwrap_or_default())?;
-    let target_roles = clean_target_roles(body.target_roles.unwrap_or_default())?;
+    let max_roles = state.config.user_limits.target_roles;
+    let target_roles = clean_target_roles(body.target_roles.unwrap_or_default(), max_roles)?;
     let location = check_location(body.location)?;
     state.auth_limiter.check(ip, Some(&email))?;
 
@@ -141,8 +142,7 @@ pub async fn login(
     DetailJson(body): DetailJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let login = LoginId::Email(&body.email);
-    state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state, login, &body.password)
+    let user = service::authenticate(&state, ip, login, &body.password)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Incorrect email or password".into()))?;
     let access_token = state.tokens.issue_access(user.id)?;
@@ -178,7 +178,11 @@ pub async fn update_me(
         check_experience_level(level)?;
     }
     let skills = body.skills.map(normalize_skills).transpose()?;
-    let target_roles = body.target_roles.map(clean_target_roles).transpose()?;
+    let max_roles = state.config.user_limits.target_roles;
+    let target_roles = body
+        .target_roles
+        .map(|roles| clean_target_roles(roles, max_roles))
+        .transpose()?;
     let location = check_location(body.location)?;
     let user = service::current_user(&state.db, auth.id).await?;
     // New target roles get their postings gathered from the provider.
@@ -300,13 +304,20 @@ fn check_list_size(name: &str, items: &[String]) -> ApiResult<()> {
 }
 
 /// Target roles are kept as given (trimmed, blanks and repeats dropped).
-fn clean_target_roles(roles: Vec<String>) -> ApiResult<Vec<String>> {
+/// Roles trimmed and de-duplicated in order, at most `max` of them: each new role may start a
+/// paid provider sync, so the count is a spending cap.
+fn clean_target_roles(roles: Vec<String>, max: usize) -> ApiResult<Vec<String>> {
     check_list_size("target_roles", &roles)?;
     let mut cleaned: Vec<String> = Vec::with_capacity(roles.len());
     for role in roles.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
         if !cleaned.iter().any(|seen| seen == role) {
             cleaned.push(role.to_owned());
         }
+    }
+    if cleaned.len() > max {
+        return Err(ApiError::BadRequest(format!(
+            "At most {max} target_roles are allowed"
+        )));
     }
     Ok(cleaned)
 }

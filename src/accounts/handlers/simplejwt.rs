@@ -42,8 +42,7 @@ pub async fn obtain_token_pair(
         ("password", body.password.as_deref()),
     )?;
     let login = LoginId::EmailOrUsername(identifier);
-    state.auth_limiter.check(ip, Some(login.rate_key()))?;
-    let user = service::authenticate(&state, login, password)
+    let user = service::authenticate(&state, ip, login, password)
         .await?
         .ok_or_else(|| {
             ApiError::Unauthorized("No active account found with the given credentials".into())
@@ -73,7 +72,7 @@ pub async fn rotate(
     body: RefreshRequest,
 ) -> ApiResult<Json<TokenPairResponse>> {
     let token = required_refresh(body)?;
-    state.auth_limiter.check(ip, None)?;
+    state.auth_limiter.check_address(ip)?;
     Ok(Json(
         service::rotate_refresh_token(state, &token).await?.into(),
     ))
