@@ -10,5 +10,6 @@ pub mod job_posting;
 pub mod postings;
 pub mod rollups;
 pub mod search;
+pub mod spend;
 pub mod sync;
 pub mod theirstack;

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 
 use super::import::{from_theirstack, parse_date_time};
 use super::postings::{self, Upserted};
+use super::spend;
 use super::theirstack::{JobSearch, TheirStack, TheirStackError};
 use crate::accounts::user::{self, StringList};
 use crate::db;
@@ -21,6 +22,10 @@ use crate::state::AppState;
 /// What one sync stored.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SyncReport {
+    /// The role's search already ran inside the window: nothing was asked.
+    pub skipped_recent: bool,
+    /// The day's job budget ran out before the sync did.
+    pub daily_cap_reached: bool,
     pub pages: u32,
     pub received: u64,
     pub inserted: u64,
@@ -36,33 +41,93 @@ fn search_key(role: &str, countries: &[String]) -> String {
 
 /// Pulls the role's new postings page by page, storing each page with the cursor in one
 /// transaction, so a crash never makes the next run ask (and pay) for a stored page again.
+/// A role synced inside `role_sync_window` is not asked again, and every page first reserves
+/// its jobs from the day's budget (`market::spend`), stopping the sync when it is spent.
 pub async fn sync_role(
     db: &db::Db,
     client: &TheirStack,
     role: &str,
+    now: DateTime<Utc>,
 ) -> Result<SyncReport, TheirStackError> {
     let config = client.config();
     let key = search_key(role, &config.countries);
-    let cursor = load_cursor(db.reader(), &key).await.map_err(unavailable)?;
+    let mut report = SyncReport::default();
+    let window = chrono::Duration::from_std(config.role_sync_window).unwrap_or_default();
+    if !spend::claim_role_sync(db.writer(), &key, now - window, now)
+        .await
+        .map_err(unavailable)?
+    {
+        report.skipped_recent = true;
+        return Ok(report);
+    }
+    let synced = pull_pages(db, client, role, &key, now, &mut report).await;
+    if synced.is_err() {
+        // A failed run is retried by the queue: it must not find its own claim in the way.
+        let _ = spend::release_role_sync(db.writer(), &key).await;
+    }
+    synced.map(|()| report)
+}
+
+async fn pull_pages(
+    db: &db::Db,
+    client: &TheirStack,
+    role: &str,
+    key: &str,
+    now: DateTime<Utc>,
+    report: &mut SyncReport,
+) -> Result<(), TheirStackError> {
+    let config = client.config();
+    let cursor = load_cursor(db.reader(), key).await.map_err(unavailable)?;
     // Jobs discovered in the cursor's second were stored with it: start after it.
     let after = cursor.map(|at| at + chrono::Duration::seconds(1));
     let mut search = JobSearch::new(config, role, after);
-    let mut report = SyncReport::default();
+    let asked = u64::from(config.page_size);
     for page in 0..config.max_pages {
         search.page = page;
-        let result = client.search(&search).await?;
+        let budget = spend::reserve(
+            db.writer(),
+            spend::THEIRSTACK,
+            asked,
+            config.daily_jobs_cap,
+            now,
+        );
+        if !budget.await.map_err(unavailable)? {
+            report.daily_cap_reached = true;
+            tracing::warn!(
+                role,
+                cap = config.daily_jobs_cap,
+                "TheirStack daily job cap reached"
+            );
+            break;
+        }
+        let result = match client.search(&search).await {
+            Ok(result) => result,
+            Err(err) => {
+                let _ = spend::refund(db.writer(), spend::THEIRSTACK, asked, now).await;
+                return Err(err);
+            }
+        };
+        let received = result.jobs.len() as u64;
+        spend::refund(
+            db.writer(),
+            spend::THEIRSTACK,
+            asked.saturating_sub(received),
+            now,
+        )
+        .await
+        .map_err(unavailable)?;
         report.pages += 1;
-        report.received += result.jobs.len() as u64;
+        report.received += received;
         report.rate_limit_waits.extend(result.rate_limit_waits);
         let full_page = result.jobs.len() as u32 >= config.page_size;
-        store_page(db, &key, role, &config.countries, result.jobs, &mut report)
+        store_page(db, key, role, &config.countries, result.jobs, report)
             .await
             .map_err(unavailable)?;
         if !full_page {
             break;
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn unavailable(err: DbErr) -> TheirStackError {
@@ -193,7 +258,7 @@ pub async fn sync_role_job(state: &AppState, payload: &Value) -> Result<(), JobE
             crate::config::THEIRSTACK_KEY_VAR
         )));
     };
-    match sync_role(&state.db, client, role).await {
+    match sync_role(&state.db, client, role, state.clock.now_utc()).await {
         Ok(report) => {
             tracing::info!(role, ?report, "market sync done");
             Ok(())

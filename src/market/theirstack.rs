@@ -36,6 +36,10 @@ pub struct TheirStackConfig {
     pub countries: Vec<String>,
     /// The longest a 429 may make us sleep (the rest of the wait is reported, not slept).
     pub max_rate_limit_sleep: Duration,
+    /// Jobs requested per UTC day at most, across every instance (`market::spend`).
+    pub daily_jobs_cap: u64,
+    /// A role's search runs at most once in this long, whoever adds the role.
+    pub role_sync_window: Duration,
 }
 
 /// Written by hand so the API key never reaches a log.
@@ -49,6 +53,8 @@ impl std::fmt::Debug for TheirStackConfig {
             .field("max_age_days", &self.max_age_days)
             .field("countries", &self.countries)
             .field("max_rate_limit_sleep", &self.max_rate_limit_sleep)
+            .field("daily_jobs_cap", &self.daily_jobs_cap)
+            .field("role_sync_window", &self.role_sync_window)
             .finish()
     }
 }

@@ -14,6 +14,7 @@ mod m20261130_000008_job_tracker;
 mod m20261130_000009_grooya;
 mod m20261130_000010_gan7club;
 mod m20261130_000011_admin;
+mod m20261201_000012_spending_caps;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_grooya::Migration),
             Box::new(m20261130_000010_gan7club::Migration),
             Box::new(m20261130_000011_admin::Migration),
+            Box::new(m20261201_000012_spending_caps::Migration),
         ]
     }
 }

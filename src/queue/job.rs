@@ -27,6 +27,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// The user the job works for (`None` for system jobs): the fair claim takes turns by it.
+    pub owner_id: Option<i64>,
+    /// When a worker last claimed it.
+    pub claimed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,8 @@ pub struct NewJob {
     /// When set, nothing is enqueued while a job with this key is queued or running.
     pub dedupe_key: Option<String>,
     pub max_attempts: i32,
+    /// The user the job works for; the queue takes turns between owners.
+    pub owner_id: Option<i64>,
 }
 
 impl NewJob {
@@ -42,7 +44,14 @@ impl NewJob {
             payload,
             dedupe_key: None,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            owner_id: None,
         }
+    }
+
+    /// Marks the job as working for this user (fair claiming, per-user caps).
+    pub fn owned_by(mut self, user_id: i64) -> NewJob {
+        self.owner_id = Some(user_id);
+        self
     }
 
     pub fn deduplicated_by(mut self, key: impl Into<String>) -> NewJob {
@@ -79,6 +88,8 @@ pub async fn enqueue(
         locked_until: Set(None),
         last_error: Set(None),
         dedupe_key: Set(new.dedupe_key),
+        owner_id: Set(new.owner_id),
+        claimed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         finished_at: Set(None),
@@ -89,9 +100,14 @@ pub async fn enqueue(
     Ok(Some(row.id))
 }
 
-/// Claims the oldest due job for `worker` until `now + lease`: a queued job whose time has
-/// come, or a running one whose worker stopped renewing its claim. Two workers never get the
-/// same job: PostgreSQL skips rows another claim holds; SQLite has a single writer.
+/// Claims a due job for `worker` until `now + lease`: a queued job whose time has come, or a
+/// running one whose worker stopped renewing its claim. Two workers never get the same job:
+/// PostgreSQL skips rows another claim holds; SQLite has a single writer.
+///
+/// Claims take turns between owners: first the owner with the fewest running jobs, then the
+/// one served longest ago (never served first), then the oldest job. So one user's backlog
+/// delays another user's first job by at most the time one job takes. System jobs (no owner)
+/// count as an owner never served.
 pub async fn claim(
     conn: &impl ConnectionTrait,
     worker: &str,
@@ -113,11 +129,16 @@ pub async fn claim(
         "((status = '{QUEUED}' AND run_at <= {now}) OR (status = '{RUNNING}' AND locked_until < {now}))",
         now = p(3)
     );
+    let turn = format!(
+        "(SELECT COUNT(*) FROM jobs r WHERE r.owner_id = j.owner_id AND r.status = '{RUNNING}'), \
+         (SELECT MAX(c.claimed_at) FROM jobs c WHERE c.owner_id = j.owner_id) IS NOT NULL, \
+         (SELECT MAX(c.claimed_at) FROM jobs c WHERE c.owner_id = j.owner_id)"
+    );
     let sql = format!(
         "UPDATE jobs SET status = '{RUNNING}', attempts = attempts + 1, locked_by = {worker}, \
-         locked_until = {until}, updated_at = {now} \
-         WHERE id = (SELECT id FROM jobs WHERE {due} ORDER BY run_at, id LIMIT 1{skip_locked}) \
-         AND {due} RETURNING *",
+         locked_until = {until}, updated_at = {now}, claimed_at = {now} \
+         WHERE id = (SELECT j.id FROM jobs j WHERE {due} ORDER BY {turn}, j.run_at, j.id \
+         LIMIT 1{skip_locked}) AND {due} RETURNING *",
         worker = p(1),
         until = p(2),
         now = p(3),
@@ -240,6 +261,21 @@ pub fn backoff(attempts: i32) -> Duration {
         FIRST_BACKOFF_SECONDS << doublings,
         MAX_BACKOFF_SECONDS,
     ))
+}
+
+/// How many jobs of `kind` are waiting or running for this user.
+pub async fn pending_of(
+    conn: &impl ConnectionTrait,
+    owner_id: i64,
+    kind: &str,
+) -> Result<usize, DbErr> {
+    let count = job::Entity::find()
+        .filter(job::Column::OwnerId.eq(owner_id))
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::Status.is_in([QUEUED, RUNNING]))
+        .count(conn)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
 /// How many jobs are in each status, for `/metrics` and the admin dashboard.

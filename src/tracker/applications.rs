@@ -5,12 +5,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::application::{self, SOURCE_EXTRACTED, SOURCE_MANUAL, STATUS_PENDING, STATUS_SUCCESS};
 use super::extraction::{self, Extraction};
+use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path};
@@ -151,7 +155,7 @@ pub(crate) async fn own_application(
     request_body = JobApplicationRequest,
     responses(
         (status = 201, body = JobApplicationResponse),
-        (status = 400, description = "`non_field_errors` when neither mode is complete, `job_url` errors, or `{\"detail\": \"Extraction failed: … Provide manual company_name, job_title, and job_description.\"}` (no row is created)"),
+        (status = 400, description = "`non_field_errors` when neither mode is complete or the user's application limit is reached, `job_url` errors, or `{\"detail\": \"Extraction failed: … Provide manual company_name, job_title, and job_description.\"}` (no row is created)"),
     ))]
 pub async fn create_application(
     State(state): State<AppState>,
@@ -162,6 +166,9 @@ pub async fn create_application(
     if cleaned.new_url().is_none() && !cleaned.manual_complete() {
         return Err(ApiError::non_field(MANUAL_FIELDS_REQUIRED));
     }
+    let limit = state.config.user_limits.applications;
+    // Before the page is fetched (a full account costs nothing), and again under the lock.
+    ensure_room(state.db.reader(), user.id(), limit).await?;
     let now = db::now();
     let mut row = application::ActiveModel {
         user_id: Set(user.id()),
@@ -198,8 +205,28 @@ pub async fn create_application(
         },
         None => set_manual(&mut row, &cleaned),
     }
-    let created = row.insert(state.db.writer()).await?;
+    let user_id = user.id();
+    let created = db::in_transaction(state.db.writer(), async |txn| {
+        service::lock_user(txn, user_id).await?;
+        ensure_room(txn, user_id, limit).await?;
+        Ok::<_, ApiError>(row.insert(txn).await?)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// Refuses a new application past the per-user count limit.
+async fn ensure_room(conn: &impl ConnectionTrait, user_id: i64, limit: u64) -> ApiResult<()> {
+    let count = application::Entity::find()
+        .filter(application::Column::UserId.eq(user_id))
+        .count(conn)
+        .await?;
+    if count >= limit {
+        return Err(ApiError::non_field(format!(
+            "You have reached the limit of {limit} job applications. Delete some to add more."
+        )));
+    }
+    Ok(())
 }
 
 fn set_manual(row: &mut application::ActiveModel, cleaned: &Cleaned) {
@@ -340,7 +367,7 @@ async fn update_application(
                 row.extraction_error = Set(String::new());
                 queue::enqueue(
                     txn,
-                    extraction::extraction_job(id, url),
+                    extraction::extraction_job(id, url, user_id),
                     state.clock.now_utc(),
                 )
                 .await?;

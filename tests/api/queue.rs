@@ -47,6 +47,8 @@ fn unreachable_provider(config: &mut careerhub::config::Config) {
         max_age_days: 30,
         countries: vec![],
         max_rate_limit_sleep: Duration::from_millis(10),
+        daily_jobs_cap: 1_000,
+        role_sync_window: Duration::from_secs(3600),
     });
 }
 
@@ -265,4 +267,90 @@ async fn the_worker_loop_runs_jobs_and_stops_on_shutdown() {
         .await
         .expect("the worker stops promptly")
         .unwrap();
+}
+
+/// Claims every due job one at a time (as one worker would), leaving each running job running
+/// while `concurrency` are held, and gives the owners in claim order.
+async fn claim_order(app: &TestApp, concurrency: usize) -> Vec<Option<i64>> {
+    let conn = app.state.db.writer();
+    let lease = Duration::from_secs(60);
+    let mut running: Vec<i64> = Vec::new();
+    let mut order = Vec::new();
+    loop {
+        if running.len() == concurrency {
+            let done = running.remove(0);
+            queue::succeed(conn, done, "w", app.state.clock.now_utc())
+                .await
+                .unwrap();
+        }
+        match queue::claim(conn, "w", lease, app.state.clock.now_utc())
+            .await
+            .unwrap()
+        {
+            Some(job) => {
+                order.push(job.owner_id);
+                running.push(job.id);
+            }
+            None if running.is_empty() => return order,
+            None => {
+                let done = running.remove(0);
+                queue::succeed(conn, done, "w", app.state.clock.now_utc())
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn claims_take_turns_between_owners_so_a_backlog_delays_others_by_one_job() {
+    let app = TestApp::new().await;
+    let (a, b) = (
+        app.seed_user("backlog@example.com").await.id,
+        app.seed_user("newcomer@example.com").await.id,
+    );
+    for n in 0..20 {
+        enqueue(
+            &app,
+            NewJob::new("test.work", json!({ "n": n })).owned_by(a),
+        )
+        .await;
+    }
+    enqueue(&app, NewJob::new("test.work", json!({})).owned_by(b)).await;
+    enqueue(&app, NewJob::new("test.work", json!({}))).await;
+    let order = claim_order(&app, 1).await;
+    assert_eq!(order.len(), 22);
+    // Oldest first would run the newcomer's job 21st. Taking turns, the newcomer and the system
+    // job (whose owner counts as never served) each wait for one of the backlog's jobs at most.
+    assert_eq!(&order[..3], [Some(a), Some(b), None]);
+    assert!(order[3..].iter().all(|owner| *owner == Some(a)));
+}
+
+#[tokio::test]
+async fn an_owner_with_a_job_running_waits_for_owners_with_none() {
+    let app = TestApp::new().await;
+    let (a, b) = (
+        app.seed_user("busy@example.com").await.id,
+        app.seed_user("idle@example.com").await.id,
+    );
+    for n in 0..4 {
+        enqueue(
+            &app,
+            NewJob::new("test.work", json!({ "n": n })).owned_by(a),
+        )
+        .await;
+    }
+    for n in 0..2 {
+        enqueue(
+            &app,
+            NewJob::new("test.work", json!({ "n": n })).owned_by(b),
+        )
+        .await;
+    }
+    // Two at once: the second slot goes to the other owner even though its jobs are newer.
+    let order = claim_order(&app, 2).await;
+    assert_eq!(
+        order,
+        [Some(a), Some(b), Some(a), Some(b), Some(a), Some(a)]
+    );
 }

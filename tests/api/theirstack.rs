@@ -136,6 +136,8 @@ async fn app_with_provider(provider: &Shared) -> TestApp {
             max_age_days: 30,
             countries: vec!["US".into(), "GB".into()],
             max_rate_limit_sleep: Duration::from_millis(10),
+            daily_jobs_cap: 1_000,
+            role_sync_window: Duration::from_secs(3600),
         });
     })
     .await
@@ -282,11 +284,24 @@ async fn later_syncs_ask_only_for_newer_jobs_so_none_is_paid_for_twice() {
     ];
     let app = app_with_provider(&provider).await;
     let client = app.state.theirstack.as_ref().unwrap();
+    let start = app.state.clock.now_utc();
+    let hours = |n| start + chrono::Duration::hours(n);
 
-    let first = sync_role(&app.state.db, client, "Backend Engineer")
+    let first = sync_role(&app.state.db, client, "Backend Engineer", start)
         .await
         .unwrap();
     assert_eq!((first.pages, first.inserted), (2, 3));
+    // Inside the role's window nothing is asked, whoever asks.
+    let again = sync_role(
+        &app.state.db,
+        client,
+        "BACKEND ENGINEER",
+        hours(0) + chrono::Duration::minutes(30),
+    )
+    .await
+    .unwrap();
+    assert!(again.skipped_recent);
+    assert_eq!(again.pages, 0);
 
     provider
         .lock()
@@ -294,13 +309,13 @@ async fn later_syncs_ask_only_for_newer_jobs_so_none_is_paid_for_twice() {
         .jobs
         .push(theirstack_job(4, "2026-11-21T10:00:00Z"));
     provider.lock().unwrap().rate_limit_next = Some(42);
-    let second = sync_role(&app.state.db, client, "backend engineer")
+    let second = sync_role(&app.state.db, client, "backend engineer", hours(2))
         .await
         .unwrap();
     assert_eq!((second.pages, second.received, second.inserted), (1, 1, 1));
     assert_eq!(second.rate_limit_waits, [Duration::from_secs(42)]);
 
-    let third = sync_role(&app.state.db, client, "Backend Engineer")
+    let third = sync_role(&app.state.db, client, "Backend Engineer", hours(4))
         .await
         .unwrap();
     assert_eq!((third.pages, third.received), (1, 0));
@@ -366,4 +381,146 @@ async fn a_refused_key_fails_the_job_for_good_and_an_outage_is_retried() {
             .len(),
         0
     );
+}
+
+async fn add_roles(app: &TestApp, email: &str, roles: Value) -> crate::helpers::TestResponse {
+    let user = app.seed_user(email).await;
+    let token = app.access_token(user.id);
+    app.call(
+        axum::http::Method::PUT,
+        "/auth/me",
+        Some(json!({"target_roles": roles})),
+        Some(&token),
+    )
+    .await
+}
+
+async fn run_all_jobs(app: &TestApp) {
+    let (_stop, mut stopping) = watch::channel(false);
+    while worker::run_once(&app.state, "w1", &mut stopping)
+        .await
+        .unwrap()
+        .is_some()
+    {}
+}
+
+#[tokio::test]
+async fn a_user_holds_at_most_ten_target_roles() {
+    let provider: Shared = Arc::default();
+    let app = app_with_provider(&provider).await;
+    let eleven: Vec<String> = (1..=11).map(|n| format!("Role {n}")).collect();
+    add_roles(&app, "greedy@example.com", json!(eleven))
+        .await
+        .assert(
+            StatusCode::BAD_REQUEST,
+            json!({"detail": "At most 10 target_roles are allowed"}),
+        );
+    assert!(queued_jobs(&app).await.is_empty(), "no sync was started");
+    let ten: Vec<String> = (1..=10).map(|n| format!("Role {n}")).collect();
+    add_roles(&app, "ten@example.com", json!(ten))
+        .await
+        .assert_status(StatusCode::OK);
+    assert_eq!(queued_jobs(&app).await.len(), 10);
+}
+
+#[tokio::test]
+async fn a_role_added_by_many_users_is_asked_of_the_provider_once_per_window() {
+    let provider: Shared = Arc::default();
+    provider.lock().unwrap().jobs = vec![theirstack_job(1, "2026-11-20T08:00:00Z")];
+    let app = app_with_provider(&provider).await;
+    add_roles(&app, "first@example.com", json!(["Backend Engineer"]))
+        .await
+        .assert_status(StatusCode::OK);
+    add_roles(&app, "second@example.com", json!(["backend engineer"]))
+        .await
+        .assert_status(StatusCode::OK);
+    run_all_jobs(&app).await;
+    // A third user after the sync ran: the role's window is still open.
+    add_roles(&app, "third@example.com", json!(["Backend Engineer"]))
+        .await
+        .assert_status(StatusCode::OK);
+    run_all_jobs(&app).await;
+    let provider = provider.lock().unwrap();
+    assert_eq!(provider.requests.len(), 1, "{:?}", provider.requests);
+    assert_eq!(provider.billed, [1]);
+}
+
+#[tokio::test]
+async fn the_daily_job_cap_stops_a_sync_and_is_counted_in_the_database_and_metrics() {
+    let provider: Shared = Arc::default();
+    provider.lock().unwrap().jobs = (1..=9)
+        .map(|n| theirstack_job(n, &format!("2026-11-1{n}T08:00:00Z")))
+        .collect();
+    let base_url = start_provider(provider.clone()).await;
+    let app = TestApp::with_config(move |config| {
+        config.theirstack = Some(TheirStackConfig {
+            base_url,
+            api_key: KEY.into(),
+            page_size: 2,
+            max_pages: 5,
+            max_age_days: 30,
+            countries: vec![],
+            max_rate_limit_sleep: Duration::from_millis(10),
+            daily_jobs_cap: 5,
+            role_sync_window: Duration::from_secs(3600),
+        });
+    })
+    .await;
+    let client = app.state.theirstack.as_ref().unwrap();
+    let now = app.state.clock.now_utc();
+    let report = sync_role(&app.state.db, client, "Backend Engineer", now)
+        .await
+        .unwrap();
+    // Two pages of two fit in five; a third page of two would not.
+    assert_eq!(
+        (report.pages, report.received, report.daily_cap_reached),
+        (2, 4, true)
+    );
+    // Another role the same day gets nothing either: the cap holds for the whole day.
+    let other = sync_role(&app.state.db, client, "Frontend Developer", now)
+        .await
+        .unwrap();
+    assert_eq!((other.pages, other.daily_cap_reached), (0, true));
+    assert_eq!(provider.lock().unwrap().requests.len(), 2);
+    let spent = careerhub::market::spend::spent_today(
+        app.state.db.reader(),
+        careerhub::market::spend::THEIRSTACK,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(spent, 4);
+    let metrics = app.get("/metrics", None).await;
+    assert!(
+        metrics
+            .text
+            .contains("careerhub_theirstack_jobs_requested_today 4"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains("careerhub_theirstack_daily_jobs_cap 5")
+    );
+}
+
+#[tokio::test]
+async fn a_short_page_gives_back_the_jobs_it_did_not_return() {
+    let provider: Shared = Arc::default();
+    provider.lock().unwrap().jobs = vec![theirstack_job(1, "2026-11-20T08:00:00Z")];
+    let app = app_with_provider(&provider).await;
+    let client = app.state.theirstack.as_ref().unwrap();
+    let now = app.state.clock.now_utc();
+    sync_role(&app.state.db, client, "Backend Engineer", now)
+        .await
+        .unwrap();
+    let spent = careerhub::market::spend::spent_today(
+        app.state.db.reader(),
+        careerhub::market::spend::THEIRSTACK,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(spent, 1, "two were reserved, one came back");
 }

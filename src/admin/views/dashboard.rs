@@ -15,7 +15,7 @@ use crate::accounts::user::{self, AccountKind, SubscriptionTier};
 use crate::admin::page::{AdminResult, Cell, Layout, Table, render};
 use crate::admin::session::Staff;
 use crate::db::Db;
-use crate::market::job_posting;
+use crate::market::{job_posting, spend};
 use crate::portfolios::portfolio;
 use crate::queue::{self, FAILED, QUEUED, job};
 use crate::state::AppState;
@@ -108,6 +108,10 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> AdminResult<Re
             "Latest failed jobs".to_owned(),
             latest_failed_jobs(db).await?,
         ),
+        (
+            "Provider spend today".to_owned(),
+            provider_spend(&state).await?,
+        ),
     ];
     let page = Dashboard {
         layout: staff.layout("Dashboard", "/admin"),
@@ -116,6 +120,27 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> AdminResult<Re
         tables,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// TheirStack jobs requested today against the daily cap (every instance's, from the database).
+async fn provider_spend(state: &AppState) -> AdminResult<Table> {
+    let heads = ["Provider", "Jobs requested today (UTC)", "Daily cap"];
+    let Some(theirstack) = &state.theirstack else {
+        let row = vec![
+            Cell::text("TheirStack"),
+            Cell::text("not configured"),
+            Cell::text(""),
+        ];
+        return Ok(Table::plain(&heads, vec![row]));
+    };
+    let now = state.clock.now_utc();
+    let today = spend::spent_today(state.db.reader(), spend::THEIRSTACK, now).await?;
+    let row = vec![
+        Cell::text("TheirStack"),
+        Cell::text(today),
+        Cell::text(theirstack.config().daily_jobs_cap),
+    ];
+    Ok(Table::plain(&heads, vec![row]))
 }
 
 async fn users_by_kind_and_tier(db: &Db) -> AdminResult<Table> {

@@ -284,13 +284,14 @@ pub async fn retry_analysis(
         let before = json!({"status": current.status, "generation": current.generation, "error_message": current.error_message});
         let generation = current.generation + 1;
         let application_id = current.job_application_id;
+        let owner_id = current.user_id;
         let mut row: record::ActiveModel = current.into();
         row.generation = Set(generation);
         row.status = Set(STATUS_PROCESSING.into());
         row.error_message = Set(String::new());
         row.updated_at = Set(db::now());
         row.update(txn).await?;
-        queue::enqueue(txn, analysis_job(id, generation), state.clock.now_utc()).await?;
+        queue::enqueue(txn, analysis_job(id, generation, owner_id), state.clock.now_utc()).await?;
         let after = json!({"status": STATUS_PROCESSING, "generation": generation, "error_message": ""});
         audit::record(txn, staff.actor(), "analysis.retry", ("analysis", id), Some(before), Some(after)).await?;
         Ok::<_, AdminError>(application_id)

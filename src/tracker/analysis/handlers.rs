@@ -24,6 +24,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, JsonValue, Path};
 use crate::queue;
+use crate::queue::worker::kinds;
 use crate::resumes::resume;
 use crate::state::AppState;
 use crate::tracker::applications::own_application;
@@ -141,6 +142,7 @@ pub fn target_stack(body: &Value) -> Vec<String> {
         (status = 202, body = AnalysisStartedResponse),
         (status = 400, description = "`{\"detail\": …}`: resume_id missing, bad candidate_level, resume not parsed, job description missing"),
         (status = 404, description = "Not the user's job or resume"),
+        (status = 429, description = "`{\"detail\": \"You have N analyses waiting. …\"}`: the user's pending analyses are at the cap"),
     ))]
 pub async fn start_analysis(
     State(state): State<AppState>,
@@ -173,8 +175,18 @@ pub async fn start_analysis(
     }
     let stack = target_stack(&body);
     let analysis_id = db::in_transaction(state.db.writer(), async |txn| {
-        // One analysis per application: serialise this user's starts so two cannot both insert.
+        // One analysis per application: serialise this user's starts so two cannot both insert
+        // (and the pending count below cannot be passed by racing starts).
         service::lock_user(txn, user_id).await?;
+        let limit = state.config.user_limits.pending_analyses;
+        if queue::pending_of(txn, user_id, kinds::TRACKER_ANALYZE).await? >= limit {
+            return Err(ApiError::Custom(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"detail": format!(
+                    "You have {limit} analyses waiting. Start another when one has finished."
+                )}),
+            ));
+        }
         let existing = record::Entity::find()
             .filter(record::Column::JobApplicationId.eq(job_id))
             .one(txn)
@@ -210,7 +222,8 @@ pub async fn start_analysis(
         let saved = row.save(txn).await?;
         let id = saved.id.unwrap();
         let generation = saved.generation.unwrap();
-        queue::enqueue(txn, analysis_job(id, generation), state.clock.now_utc()).await?;
+        let job = analysis_job(id, generation, user_id);
+        queue::enqueue(txn, job, state.clock.now_utc()).await?;
         Ok::<_, ApiError>(id)
     })
     .await?;

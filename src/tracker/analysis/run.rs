@@ -15,12 +15,13 @@ use crate::resumes::resume;
 use crate::state::AppState;
 use crate::tracker::application;
 
-/// The job for one generation of an analysis.
-pub fn analysis_job(analysis_id: i64, generation: i32) -> NewJob {
+/// The job for one generation of a user's analysis.
+pub fn analysis_job(analysis_id: i64, generation: i32, owner_id: i64) -> NewJob {
     NewJob::new(
         kinds::TRACKER_ANALYZE,
         json!({"analysis_id": analysis_id, "generation": generation}),
     )
+    .owned_by(owner_id)
 }
 
 /// How a run ended, before it is recorded.
