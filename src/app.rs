@@ -12,6 +12,7 @@ use tower::util::MapRequest;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::CorsOrigins;
 use crate::state::AppState;
@@ -31,7 +32,22 @@ pub fn build(state: AppState) -> App {
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(cors_layer(&config.cors_origins));
+        .layer(cors_layer(&config.cors_origins))
+        // On every answer, errors and docs included: no content sniffing, no framing. Routes
+        // with a policy of their own (admin pages, stored files) keep it; theirs forbid framing
+        // too.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
     let strip: fn(Request) -> Request = http::strip_trailing_slash;
     tower::util::MapRequestLayer::new(strip).layer(router)
 }

@@ -273,16 +273,11 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return is_public_v4(v4);
+    let embedded = embedded_v4(ip);
+    if !embedded.is_empty() {
+        return embedded.into_iter().all(is_public_v4);
     }
     let segments = ip.segments();
-    // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address.
-    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        let [a, b] = segments[6].to_be_bytes();
-        let [c, d] = segments[7].to_be_bytes();
-        return is_public_v4(Ipv4Addr::new(a, b, c, d));
-    }
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
@@ -291,9 +286,74 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (segments[0] == 0x2001 && segments[1] == 0x0db8)) // documentation
 }
 
+/// The IPv4 addresses an IPv6 transition form reaches, which decide whether it is public:
+/// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), SIIT's IPv4-translated
+/// (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::/96` and the local-use `64:ff9b:1::/48`), 6to4
+/// (`2002::/16`, the address after the prefix) and Teredo (`2001::/32`: its server, and its
+/// client, stored inverted in the last 32 bits). Empty for any other address.
+fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |high: u16, low: u16| {
+        let [a, b] = high.to_be_bytes();
+        let [c, d] = low.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
+    if let Some(mapped) = ip.to_ipv4_mapped() {
+        return vec![mapped];
+    }
+    match s {
+        // :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones.
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => vec![],
+        [0, 0, 0, 0, 0, 0, high, low] => vec![v4(high, low)],
+        [0, 0, 0, 0, 0xffff, 0, high, low] => vec![v4(high, low)],
+        [0x64, 0xff9b, 0, 0, 0, 0, high, low] => vec![v4(high, low)],
+        [0x64, 0xff9b, 1, ..] => vec![v4(s[6], s[7])],
+        [0x2002, high, low, ..] => vec![v4(high, low)],
+        [
+            0x2001,
+            0,
+            server_high,
+            server_low,
+            _,
+            _,
+            client_high,
+            client_low,
+        ] => vec![v4(server_high, server_low), v4(!client_high, !client_low)],
+        _ => vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_transition_forms_are_judged_by_the_ipv4_address_they_reach() {
+        let public = |raw: &str| is_public_v6(raw.parse().unwrap());
+        for blocked in [
+            "::127.0.0.1",                          // IPv4-compatible
+            "::10.1.2.3",                           // IPv4-compatible, private
+            "::ffff:0:169.254.169.254",             // SIIT IPv4-translated
+            "64:ff9b::7f00:1",                      // NAT64
+            "64:ff9b:1::a00:1",                     // local-use NAT64
+            "2002:7f00:1::1",                       // 6to4 of 127.0.0.1
+            "2002:a9fe:a9fe::",                     // 6to4 of the metadata address
+            "2001:0:4136:e378:8000:63bf:80ff:fffe", // Teredo, client 127.0.0.1
+            "2001:0:a00:1:0:0:f7f7:f7f7",           // Teredo, server 10.0.0.1
+        ] {
+            assert!(!public(blocked), "{blocked} reaches a private address");
+        }
+        for allowed in [
+            "2002:5db8:d822::1",                    // 6to4 of 93.184.216.34
+            "64:ff9b::5db8:d822",                   // NAT64 of 93.184.216.34
+            "2001:0:4136:e378:8000:63bf:a247:27dd", // Teredo, both ends public
+            "2606:4700::6810:85e5",                 // plain global IPv6
+        ] {
+            assert!(public(allowed), "{allowed} is public");
+        }
+        assert!(!public("::"));
+        assert!(!public("::1"));
+    }
 
     fn blocked(raw: &str, allow_loopback: bool) -> bool {
         let url = Url::parse(raw).unwrap();

@@ -490,7 +490,7 @@ pub async fn serve_media(
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox",
+                "default-src 'none'; frame-ancestors 'none'; sandbox",
             ),
         ],
         bytes,

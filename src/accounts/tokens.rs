@@ -54,6 +54,10 @@ pub enum TokenError {
     Invalid(#[from] jsonwebtoken::errors::Error),
     #[error("wrong token type")]
     WrongType,
+    /// RFC 7515 §4.1.11: a header naming extensions the verifier must understand; we
+    /// understand none, so any `crit` is refused.
+    #[error("the token's header has critical extensions")]
+    CriticalHeader,
 }
 
 impl TokenKeys {
@@ -69,6 +73,8 @@ impl TokenKeys {
         // Only HS256 is accepted: "alg: none" and algorithm-confusion tokens fail here.
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // A token not valid yet is not valid (simplejwt's tokens carry no `nbf`; others may).
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp", "sub"]);
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
@@ -102,6 +108,9 @@ impl TokenKeys {
 
     /// Checks signature, algorithm, expiry and type.
     pub fn verify(&self, token: &str, expected: TokenType) -> Result<Claims, TokenError> {
+        if has_critical_header(token) {
+            return Err(TokenError::CriticalHeader);
+        }
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?;
         if data.claims.token_type != expected {
             return Err(TokenError::WrongType);
@@ -128,6 +137,20 @@ impl TokenKeys {
             &self.encoding,
         )?)
     }
+}
+
+/// True when the token's JOSE header carries `crit` (or is not readable JSON, which the
+/// library then refuses anyway).
+fn has_critical_header(token: &str) -> bool {
+    use base64::Engine;
+    let Some(header) = token.split('.').next() else {
+        return false;
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+        .is_ok_and(|fields| fields.contains_key("crit"))
 }
 
 #[cfg(test)]
@@ -197,5 +220,62 @@ mod tests {
         claims.exp = Utc::now().timestamp() - 1;
         let token = keys.sign(&claims).unwrap();
         assert!(keys.verify(&token, TokenType::Access).is_err());
+    }
+
+    /// Signs arbitrary claims and header fields with the test key, as a forger holding the key
+    /// (or a careless issuer) could.
+    fn signed(header: serde_json::Value, claims: serde_json::Value) -> String {
+        use hmac::{KeyInit, Mac};
+        let head = URL_SAFE_NO_PAD.encode(header.to_string());
+        let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(b"unit-test-secret-unit-test-secret!!")
+                .unwrap();
+        mac.update(format!("{head}.{body}").as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{head}.{body}.{signature}")
+    }
+
+    fn claims_json(extra: serde_json::Value) -> serde_json::Value {
+        let now = Utc::now().timestamp();
+        let mut claims = serde_json::json!({"token_type": "access", "exp": now + 60, "iat": now,
+            "jti": "j", "user_id": 3, "sub": "3"});
+        claims
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        claims
+    }
+
+    #[test]
+    fn a_token_before_its_nbf_is_refused_and_after_it_accepted() {
+        let keys = keys();
+        let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
+        let later = Utc::now().timestamp() + 600;
+        let early = signed(
+            header.clone(),
+            claims_json(serde_json::json!({"nbf": later})),
+        );
+        assert!(keys.verify(&early, TokenType::Access).is_err());
+        let past = Utc::now().timestamp() - 10;
+        let valid = signed(header, claims_json(serde_json::json!({"nbf": past})));
+        assert_eq!(keys.verify(&valid, TokenType::Access).unwrap().user_id, 3);
+    }
+
+    #[test]
+    fn a_header_with_critical_extensions_is_refused() {
+        let keys = keys();
+        let header =
+            serde_json::json!({"alg": "HS256", "typ": "JWT", "crit": ["exp-ext"], "exp-ext": 1});
+        let token = signed(header, claims_json(serde_json::json!({})));
+        assert!(matches!(
+            keys.verify(&token, TokenType::Access),
+            Err(TokenError::CriticalHeader)
+        ));
+        let plain = signed(
+            serde_json::json!({"alg": "HS256", "typ": "JWT"}),
+            claims_json(serde_json::json!({})),
+        );
+        assert!(keys.verify(&plain, TokenType::Access).is_ok());
     }
 }
