@@ -93,6 +93,17 @@ pub fn is_valid_email(email: &str) -> bool {
 
 /// Creates an account (and its skills) in one transaction.
 pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUserError> {
+    create_user_then(db, new, async |_, _| Ok(())).await
+}
+
+/// Creates an account (and its skills), then runs `then` in the same transaction: a product
+/// writes the rows of its own that a new account of its kind starts with (Gan7Club's profile),
+/// so neither exists without the other.
+pub async fn create_user_then(
+    db: &Db,
+    new: NewUser,
+    then: impl AsyncFnOnce(&sea_orm::DatabaseTransaction, &user::Model) -> Result<(), sea_orm::DbErr>,
+) -> Result<user::Model, CreateUserError> {
     let email = normalize_email(&new.email);
     let username = new
         .username
@@ -125,12 +136,7 @@ pub async fn create_user(db: &Db, new: NewUser) -> Result<user::Model, CreateUse
         }
         let created = row.insert(txn).await?;
         replace_skills(txn, created.id, &skills).await?;
-        if matches!(
-            created.account_kind,
-            AccountKind::Talent | AccountKind::Background
-        ) {
-            crate::talent::handlers::ensure_profile(txn, created.id).await?;
-        }
+        then(txn, &created).await?;
         Ok(created)
     })
     .await;
@@ -352,17 +358,22 @@ async fn record_login(db: &Db, user: user::Model, password: &str) -> ApiResult<u
     Ok(active.update(db.writer()).await?)
 }
 
-/// Uses a refresh token once: records its `jti` (a second use finds it and is refused, even
-/// when two requests race) and mints a new pair for its still-active user.
-pub async fn rotate_refresh_token(state: &AppState, token: &str) -> ApiResult<TokenPair> {
-    let claims = state
-        .tokens
-        .verify(token, TokenType::Refresh)
-        .map_err(|_| ApiError::TokenInvalid)?;
-    state
-        .auth_limiter
-        .check_accounts(&[AccountKey::Id(claims.user_id)])?;
-    if !revoke(&state.db, &claims.jti, claims.user_id, claims.exp).await? {
+/// Mints a new pair for a refresh token's still-active user. The token stays usable until its
+/// `exp` (simplejwt's default, which every original ran): the real clients keep the refresh
+/// token they got at login and refresh from several components at once, so retiring it on use
+/// logged their users out. Only logout (`revoke_refresh_token`), deactivation and deletion
+/// end it early.
+///
+/// A token that does not verify spends the client address's login budget (it is a guess); a
+/// valid one spends none: there is no secret left to guess, and Breneo's client sends one
+/// refresh per request in flight when its access token expires (a dozen at once on a reload),
+/// where any 429 would log the user out.
+pub async fn refresh_token_pair(state: &AppState, ip: IpAddr, token: &str) -> ApiResult<TokenPair> {
+    let Ok(claims) = state.tokens.verify(token, TokenType::Refresh) else {
+        state.auth_limiter.check_address(ip)?;
+        return Err(ApiError::TokenInvalid);
+    };
+    if is_revoked(&state.db, &claims.jti).await? {
         return Err(ApiError::TokenInvalid);
     }
     match find_user(&state.db, claims.user_id).await? {
@@ -384,7 +395,15 @@ pub async fn revoke_refresh_token(state: &AppState, token: &str) -> ApiResult<()
     }
 }
 
-/// Records a used `jti`; false when it was already recorded. Expired entries are pruned on the
+/// True when the refresh token with this `jti` was logged out.
+async fn is_revoked(db: &Db, jti: &str) -> Result<bool, sea_orm::DbErr> {
+    Ok(revoked_token::Entity::find_by_id(jti.to_owned())
+        .one(db.reader())
+        .await?
+        .is_some())
+}
+
+/// Records a revoked `jti`; false when it was already recorded. Expired entries are pruned on the
 /// way, since an expired token is refused by its signature check anyway.
 async fn revoke(db: &Db, jti: &str, user_id: i64, exp: i64) -> Result<bool, sea_orm::DbErr> {
     let now = db::now();

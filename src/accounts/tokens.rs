@@ -1,8 +1,9 @@
 //! JWTs as djangorestframework-simplejwt makes them (HS256; `token_type`, `exp`, `iat`, `jti`,
 //! `user_id`, plus `sub`), so one access token works on every product's routes.
 //!
-//! Access tokens are verified without touching the database. Refresh tokens are single-use: the
-//! refresh route records each used `jti` (see `revoked_token`), which also makes logout work.
+//! Access tokens are verified without touching the database. Refresh tokens are good until they
+//! expire, as simplejwt's are by default; logout records the token's `jti` (see
+//! `revoked_token`), and the refresh route refuses a recorded one.
 
 use std::time::Duration;
 

@@ -81,5 +81,5 @@ pub async fn refresh(
     ClientIp(ip): ClientIp,
     Json(body): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenPairResponse>> {
-    super::simplejwt::rotate(&state, ip, body).await
+    super::simplejwt::refresh(&state, ip, body).await
 }

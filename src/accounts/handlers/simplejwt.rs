@@ -50,7 +50,8 @@ pub async fn obtain_token_pair(
     Ok(Json(state.tokens.issue_pair(user.id)?.into()))
 }
 
-/// Trade a refresh token for a new pair; the old refresh token stops working.
+/// Trade a refresh token for a new pair; the refresh token stays usable until it expires (or
+/// its user logs out).
 #[utoipa::path(post, path = "/api/token/refresh", tag = "accounts", request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenPairResponse),
@@ -62,19 +63,18 @@ pub async fn refresh_token_pair(
     ClientIp(ip): ClientIp,
     Json(body): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenPairResponse>> {
-    rotate(&state, ip, body).await
+    refresh(&state, ip, body).await
 }
 
 /// The refresh behaviour all products share (Breneo's and Grooya's refresh routes call it).
-pub async fn rotate(
+pub async fn refresh(
     state: &AppState,
     ip: std::net::IpAddr,
     body: RefreshRequest,
 ) -> ApiResult<Json<TokenPairResponse>> {
     let token = required_refresh(body)?;
-    state.auth_limiter.check_address(ip)?;
     Ok(Json(
-        service::rotate_refresh_token(state, &token).await?.into(),
+        service::refresh_token_pair(state, ip, &token).await?.into(),
     ))
 }
 
