@@ -126,7 +126,7 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => {
             if let Some(addr) = args.addr {
-                config.addr = addr;
+                config.listen_on(addr);
             }
             server::run(config, !args.no_worker).await
         }

@@ -92,6 +92,8 @@ pub struct Config {
     pub cors_origins: CorsOrigins,
     /// The externally visible base URL, used for absolute links (files, pictures).
     pub public_base_url: String,
+    /// Whether `CAREERHUB_PUBLIC_URL` set it (otherwise it follows the listen address).
+    pub public_url_configured: bool,
     pub log_format: LogFormat,
     /// Log every request at info; otherwise only 5xx (error) and, at debug, the rest.
     pub access_log: bool,
@@ -131,6 +133,8 @@ pub struct Config {
     /// The parser children that read untrusted documents.
     pub sandbox: SandboxConfig,
     pub user_limits: UserLimits,
+    /// What each paid plan costs a month, as the plans page shows it.
+    pub plan_prices: crate::plans::Prices,
 }
 
 /// The ATS analysis engine.
@@ -183,6 +187,7 @@ impl fmt::Debug for Config {
             .field("job_lease", &self.job_lease)
             .field("sandbox", &self.sandbox)
             .field("user_limits", &self.user_limits)
+            .field("plan_prices", &self.plan_prices)
             .finish()
     }
 }
@@ -229,6 +234,7 @@ impl Config {
             ),
             None => development_jwt_secret(&data_dir)?,
         };
+        let public_url_configured = var("CAREERHUB_PUBLIC_URL").is_some();
         let public_base_url = var("CAREERHUB_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
@@ -298,6 +304,9 @@ impl Config {
                 parse_var(&var, "CAREERHUB_JOB_LEASE_SECONDS", 60u64)?.max(1),
             ),
             sandbox: providers::sandbox_from(&var)?,
+            plan_prices: crate::plans::Prices::parse(
+                &var("CAREERHUB_PLAN_PRICES").unwrap_or_default(),
+            )?,
             user_limits: UserLimits {
                 target_roles: parse_var(&var, "CAREERHUB_MAX_TARGET_ROLES", 10)?,
                 pending_analyses: parse_var(&var, "CAREERHUB_MAX_PENDING_ANALYSES", 5)?,
@@ -317,6 +326,7 @@ impl Config {
             ),
             cors_origins: parse_cors(var("CAREERHUB_CORS_ORIGINS").as_deref()),
             public_base_url,
+            public_url_configured,
             log_format: match var("CAREERHUB_LOG_FORMAT").as_deref() {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,
@@ -366,6 +376,7 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(24 * 60 * 60),
             cors_origins: CorsOrigins::List(vec!["https://app.example.com".into()]),
             public_base_url: "http://testserver".into(),
+            public_url_configured: true,
             log_format: LogFormat::Text,
             access_log: false,
             max_body_bytes: 3 * 1024 * 1024,
@@ -397,6 +408,16 @@ impl Config {
             job_lease: Duration::from_secs(60),
             sandbox: SandboxConfig::for_this_program(),
             user_limits: UserLimits::default(),
+            plan_prices: crate::plans::Prices::default(),
+        }
+    }
+
+    /// Listens on `addr` (the `--addr` flag); links follow it unless `CAREERHUB_PUBLIC_URL`
+    /// names another address.
+    pub fn listen_on(&mut self, addr: SocketAddr) {
+        self.addr = addr;
+        if !self.public_url_configured {
+            self.public_base_url = format!("http://{addr}");
         }
     }
 

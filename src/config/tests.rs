@@ -65,3 +65,19 @@ fn cors_origins_are_a_comma_list() {
     );
     assert_eq!(parse_cors(Some("*")), CorsOrigins::Any);
 }
+
+#[test]
+fn links_follow_the_listen_address_unless_a_public_url_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let mut derived = config_from(&[("CAREERHUB_DATA_DIR", data)]).unwrap();
+    derived.listen_on("127.0.0.1:18104".parse().unwrap());
+    assert_eq!(derived.public_base_url, "http://127.0.0.1:18104");
+    let mut fixed = config_from(&[
+        ("CAREERHUB_DATA_DIR", data),
+        ("CAREERHUB_PUBLIC_URL", "https://api.example.com/"),
+    ])
+    .unwrap();
+    fixed.listen_on("127.0.0.1:18104".parse().unwrap());
+    assert_eq!(fixed.public_base_url, "https://api.example.com");
+}

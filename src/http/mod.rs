@@ -45,7 +45,8 @@ pub fn strip_trailing_slash(mut req: Request) -> Request {
 }
 
 /// Routes that answer without the database, so they keep answering while it is down.
-const DATABASE_FREE_PREFIXES: &[&str] = &["/healthz", "/metrics", "/api/docs", "/api/openapi.json"];
+/// (`/health` covers `/healthz` and Career Navigator's `/health`.)
+const DATABASE_FREE_PREFIXES: &[&str] = &["/health", "/metrics", "/api/docs", "/api/openapi.json"];
 
 /// While the database is known to be down, answers 503 `{"detail": …}` at once instead of letting
 /// each request wait the pool's acquire timeout; and tells the database handle when a response
@@ -99,7 +100,9 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     }
     if status.is_server_error() {
         log_request!(error);
-    } else if state.config.access_log && !status.is_client_error() {
+    } else if state.config.access_log {
+        // Every answer, refusals included: failed logins and 429s are what an operator reads
+        // an access log for.
         log_request!(info);
     } else {
         log_request!(debug);

@@ -218,6 +218,11 @@ fn serve_logs_each_request_with_the_access_log_and_exits_cleanly_on_sigterm() {
             .unwrap()
             .starts_with("HTTP/1.1 200")
     );
+    assert!(
+        http_get(&addr, "/auth/me")
+            .unwrap()
+            .starts_with("HTTP/1.1 401")
+    );
 
     let output = stop_with_sigterm(child);
 
@@ -233,11 +238,107 @@ fn serve_logs_each_request_with_the_access_log_and_exits_cleanly_on_sigterm() {
     assert!(
         request_lines[0]["duration_ms"].is_number() && request_lines[0]["request_id"].is_string()
     );
+    // Refusals are logged too.
+    let refused = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["message"] == "request" && line["route"] == "/auth/me")
+        .map(|line| line["status"].clone())
+        .collect::<Vec<_>>();
+    assert_eq!(refused, [serde_json::json!(401)], "{logs}");
     assert!(
         !logs.contains("test-secret")
             && !logs
                 .contains(&std::fs::read_to_string(dir.path().join("data/jwt_secret")).unwrap())
     );
+}
+
+#[test]
+fn links_follow_the_address_serve_listens_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = spawn_logging_json(dir.path(), &["serve", "--addr", &addr]);
+    wait_until_ready(&addr);
+    let register = http_request(
+        &addr,
+        "POST",
+        "/api/auth/register/",
+        &[("Content-Type", "application/json")],
+        br#"{"email": "links@example.com", "password1": "links-pass-123", "password2": "links-pass-123"}"#,
+    );
+    let token = json_body(&register)["access"].as_str().unwrap().to_owned();
+    let (content_type, body) =
+        crate::helpers::multipart_body(&[("file", Some("dot.png"), &one_pixel_png())]);
+    let uploaded = http_request(
+        &addr,
+        "POST",
+        "/api/assets/",
+        &[
+            ("Content-Type", &content_type),
+            ("Authorization", &format!("Bearer {token}")),
+        ],
+        &body,
+    );
+    let link = json_body(&uploaded)["file"].as_str().unwrap().to_owned();
+    let prefix = format!("http://{addr}/");
+    assert!(link.starts_with(&prefix), "{link}");
+    let fetched = http_request(&addr, "GET", &link[prefix.len() - 1..], &[], b"");
+    assert!(fetched.starts_with("HTTP/1.1 200"), "{fetched}");
+    stop_with_sigterm(child);
+}
+
+fn wait_until_ready(addr: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !http_get(addr, "/readyz").is_ok_and(|answer| answer.starts_with("HTTP/1.1 200")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server never became ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// An HTTP/1.1 request over a blocking socket; the whole response as text.
+fn http_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn json_body(response: &str) -> Value {
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    serde_json::from_str(body).unwrap_or_else(|err| panic!("{err}: {response}"))
+}
+
+fn one_pixel_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::new_rgb8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
 }
 
 #[test]
