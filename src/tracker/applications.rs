@@ -360,6 +360,16 @@ async fn update_application(
         ]
         .iter()
         .all(|value| !value.is_empty());
+        // Validated on the row as it would be saved, as the original's serializer does: a URL,
+        // or all three manual fields (the UI's "Save" with every field blank would wipe it).
+        let merged_url = if url_changed {
+            cleaned.new_url()
+        } else {
+            existing.job_url.as_deref().filter(|url| !url.is_empty())
+        };
+        if merged_url.is_none() && !merged_complete {
+            return Err(ApiError::non_field(MANUAL_FIELDS_REQUIRED));
+        }
         match cleaned.new_url().filter(|_| url_changed) {
             Some(url) => {
                 row.description_source = Set(SOURCE_EXTRACTED.into());

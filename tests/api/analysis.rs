@@ -13,7 +13,7 @@ use axum::routing::post;
 use careerhub::ai::AiConfig;
 use careerhub::config::{AtsEngine, Config, Secret};
 use careerhub::tracker::analysis::record;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_server};
@@ -120,14 +120,19 @@ async fn analyze_checks_the_contracts_conditions_in_order() {
             StatusCode::BAD_REQUEST,
             detail("Selected resume is not parsed yet."),
         );
-    app.call(
-        Method::PATCH,
-        &format!("/api/jobs/{}/update", s.job_id),
-        Some(json!({"job_description": ""})),
-        Some(&s.token),
-    )
-    .await
-    .assert_status(StatusCode::OK);
+    // A job whose page gave no description (the update route refuses to blank a manual one).
+    careerhub::tracker::application::Entity::update_many()
+        .col_expr(
+            careerhub::tracker::application::Column::JobDescription,
+            sea_orm::sea_query::Expr::value(""),
+        )
+        .filter(sea_orm::ColumnTrait::eq(
+            &careerhub::tracker::application::Column::Id,
+            s.job_id,
+        ))
+        .exec(app.state.db.writer())
+        .await
+        .unwrap();
     analyze(&app, &s, json!({"resume_id": s.resume_id.to_string()}))
         .await
         .assert(

@@ -447,3 +447,42 @@ async fn a_new_url_is_pending_at_once_and_extracted_by_the_worker() {
         json!({"detail": "Method \"GET\" not allowed."}),
     );
 }
+
+#[tokio::test]
+async fn an_update_that_would_leave_neither_a_url_nor_the_manual_fields_changes_nothing() {
+    let app = TestApp::new().await;
+    let user = app.seed_user("blank@example.com").await;
+    let token = app.access_token(user.id);
+    let created = app
+        .call(
+            Method::POST,
+            "/api/jobs/create/",
+            Some(
+                json!({"company_name": "Fintrail", "job_title": "Backend Engineer",
+                "job_description": DESCRIPTION}),
+            ),
+            Some(&token),
+        )
+        .await;
+    let created = created.assert_status(StatusCode::CREATED).clone();
+    let update = format!("/api/jobs/{}/update/", created["id"]);
+    let blank = json!({"company_name": "", "job_title": "", "job_description": "", "job_url": ""});
+    for method in [Method::PATCH, Method::PUT] {
+        app.call(method, &update, Some(blank.clone()), Some(&token))
+            .await
+            .assert(
+                StatusCode::BAD_REQUEST,
+                json!({"non_field_errors": [
+                    "Provide a job URL or provide all manual fields: company_name, job_title, and job_description."
+                ]}),
+            );
+    }
+    let title_only = json!({"job_title": ""});
+    app.call(Method::PATCH, &update, Some(title_only), Some(&token))
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+    let stored = app
+        .get(&format!("/api/jobs/{}/", created["id"]), Some(&token))
+        .await;
+    stored.assert(StatusCode::OK, created);
+}
