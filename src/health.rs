@@ -22,6 +22,26 @@ pub async fn healthz() -> axum::Json<StatusResponse> {
     axum::Json(StatusResponse { status: "ok" })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct NavigatorHealthResponse {
+    status: &'static str,
+    app: &'static str,
+    version: &'static str,
+}
+
+/// Career Navigator's health route, answered as its original did (its operations scripts poll
+/// it): the process is up.
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200,
+    body = NavigatorHealthResponse,
+    example = json!({"status": "healthy", "app": "Career Navigator API", "version": "1.0.0"}))))]
+pub async fn navigator_health() -> axum::Json<NavigatorHealthResponse> {
+    axum::Json(NavigatorHealthResponse {
+        status: "healthy",
+        app: "Career Navigator API",
+        version: "1.0.0",
+    })
+}
+
 /// Readiness: the database answers; a load balancer should route here only when this is 200.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, body = StatusResponse, example = json!({"status": "ready"})),

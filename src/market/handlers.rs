@@ -9,7 +9,8 @@ use axum::response::IntoResponse;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::analytics::{self, GapAnalysis, NoGapData, Trending};
+use super::analytics::{self, Trending};
+use super::gap::{self, GapAnalysis, NoGapData};
 use super::job_posting;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -142,13 +143,13 @@ pub async fn get_gap_analysis(
     }
     let now = db::now();
     let key = (role.trim().to_lowercase(), days);
-    let compute = analytics::role_skills(state.db.reader(), &role, days, now);
+    let compute = gap::role_skills(state.db.reader(), &role, days, now);
     let tally = state
         .market
         .role_skills
         .get_or_compute(key, state.db.postings_generation(), compute)
         .await?;
-    match analytics::gap_analysis(&role, &tally, &account.skills, threshold) {
+    match gap::gap_analysis(&role, &tally, &account.skills, threshold) {
         Ok(analysis) => Ok(Json(analysis)),
         Err(reason) => {
             let alternatives = alternative_roles(&state, &role, roles, days, now).await?;

@@ -148,14 +148,21 @@ fn require_text(field: &str, value: &str, max: usize) -> Result<(), String> {
 pub fn normalize_skills(tags: &[String]) -> Vec<String> {
     let mut normalized: Vec<String> = Vec::with_capacity(tags.len());
     for tag in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        let name = skills::taxonomy()
-            .lookup(tag)
-            .map_or_else(|| tag.to_lowercase(), |s| s.name.to_lowercase());
+        let name = skill_identity(tag);
         if !normalized.contains(&name) {
             normalized.push(name);
         }
     }
     normalized
+}
+
+/// Which skill a tag names: the taxonomy's canonical name, lowercased, or the tag itself
+/// lowercased (`k8s` and `Kubernetes` are both `kubernetes`).
+pub fn skill_identity(tag: &str) -> String {
+    let tag = tag.trim();
+    skills::taxonomy()
+        .lookup(tag)
+        .map_or_else(|| tag.to_lowercase(), |s| s.name.to_lowercase())
 }
 
 /// The source's industry in our vocabulary (directly or by a provider's name for it), else the

@@ -1,6 +1,6 @@
 //! Daily market rollups: for each UTC day of `scraped_at`, how many postings named each
-//! technology, each location (with salary sums), each remote answer, each role, and each skill
-//! within a role. They change in the same transaction as the postings they count, so trending
+//! technology, each location (with salary sums), each remote answer, each role, and each
+//! spelling of each skill within a role. They change in the same transaction as the postings they count, so trending
 //! and gap analysis read a few thousand rollup rows instead of a million postings.
 //!
 //! A window (`scraped_at >= now - days`) rarely starts at midnight: its whole days come from the
@@ -32,8 +32,10 @@ pub enum Dimension {
     Remote,
     /// The postings searched for a role (`role` is its lowercase key; key empty).
     Role,
-    /// A normalized skill among a role's postings.
-    RoleSkill,
+    /// A technology slug as trending shows it, among a role's postings: one per skill and
+    /// posting (the posting's first spelling of each skill, `role_slug_keys`), so a skill's
+    /// postings are the sum over its spellings and its most counted spelling names it.
+    RoleSlug,
 }
 
 impl Dimension {
@@ -44,7 +46,7 @@ impl Dimension {
             Dimension::Location => "location",
             Dimension::Remote => "remote",
             Dimension::Role => "role",
-            Dimension::RoleSkill => "role_skill",
+            Dimension::RoleSlug => "role_slug",
         }
     }
 }
@@ -107,6 +109,23 @@ pub fn technology_keys(slugs: &[String]) -> Vec<Cow<'_, str>> {
     keys
 }
 
+/// A posting's technology keys with one spelling per skill: the first of each skill's spellings
+/// (`k8s` and `kubernetes` in one posting count once, under `k8s`).
+pub fn role_slug_keys(slugs: &[String]) -> Vec<Cow<'_, str>> {
+    let mut identities: Vec<String> = Vec::with_capacity(slugs.len());
+    technology_keys(slugs)
+        .into_iter()
+        .filter(|slug| {
+            let identity = super::postings::skill_identity(slug);
+            let new = !identities.contains(&identity);
+            if new {
+                identities.push(identity);
+            }
+            new
+        })
+        .collect()
+}
+
 /// Pending changes to the rollups, summed by key before they are written.
 #[derive(Debug, Default)]
 pub struct Deltas<'a>(HashMap<Key<'a>, Tally>);
@@ -147,14 +166,8 @@ impl<'a> Deltas<'a> {
         let role = posting.search_keywords_key.as_str();
         if !role.is_empty() {
             self.bump(day, Dimension::Role, role, "", one, sign);
-            let mut skills: Vec<&str> = Vec::new();
-            for skill in &posting.skills.0 {
-                if !skills.contains(&skill.as_str()) {
-                    skills.push(skill);
-                }
-            }
-            for skill in skills {
-                self.bump(day, Dimension::RoleSkill, role, skill, one, sign);
+            for slug in role_slug_keys(&posting.technology_slugs.0) {
+                self.bump(day, Dimension::RoleSlug, role, slug, one, sign);
             }
         }
     }
@@ -310,8 +323,9 @@ pub async fn partial_day(
     json_rows(conn, row, &condition, vec![from.into(), until.into()]).await
 }
 
-/// The `skills` of the postings searched for `role_key` and scraped in `[from, until)`.
-pub async fn partial_day_role_skills(
+/// The technology slugs of the postings searched for `role_key` and scraped in
+/// `[from, until)`.
+pub async fn partial_day_role_slugs(
     conn: &impl ConnectionTrait,
     role_key: &str,
     from: DateTime<Utc>,
@@ -325,7 +339,7 @@ pub async fn partial_day_role_skills(
         placeholder(backend, 3)
     );
     let values = vec![role_key.into(), from.into(), until.into()];
-    json_rows(conn, "skills", &condition, values).await
+    json_rows(conn, "technology_slugs", &condition, values).await
 }
 
 /// `row` (a JSON expression) of every matching posting, fetched as one JSON array.

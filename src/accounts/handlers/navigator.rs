@@ -96,9 +96,7 @@ pub async fn register(
         ));
     }
     check_password_strength(&body.password)?;
-    if let Some(level) = &body.experience_level {
-        check_experience_level(level)?;
-    }
+    let experience_level = experience_level(body.experience_level)?;
     let skills = normalize_skills(body.skills.unwrap_or_default())?;
     let max_roles = state.config.user_limits.target_roles;
     let target_roles = clean_target_roles(body.target_roles.unwrap_or_default(), max_roles)?;
@@ -113,7 +111,7 @@ pub async fn register(
         last_name: names.last_name,
         skills,
         target_roles,
-        experience_level: body.experience_level,
+        experience_level: experience_level.flatten(),
         location,
         ..NewUser::default()
     };
@@ -174,9 +172,7 @@ pub async fn update_me(
     auth: AuthUser,
     DetailJson(body): DetailJson<UpdateMeRequest>,
 ) -> ApiResult<Json<UserResponse>> {
-    if let Some(level) = &body.experience_level {
-        check_experience_level(level)?;
-    }
+    let experience_level = experience_level(body.experience_level)?;
     let skills = body.skills.map(normalize_skills).transpose()?;
     let max_roles = state.config.user_limits.target_roles;
     let target_roles = body
@@ -210,8 +206,8 @@ pub async fn update_me(
     if let Some(roles) = target_roles {
         active.target_roles = Set(StringList(roles));
     }
-    if let Some(level) = body.experience_level {
-        active.experience_level = Set(Some(level));
+    if let Some(level) = experience_level {
+        active.experience_level = Set(level);
     }
     if let Some(location) = location {
         active.location = Set(Some(location));
@@ -263,6 +259,16 @@ pub fn check_password_strength(password: &str) -> ApiResult<()> {
         None
     };
     problem.map_or(Ok(()), |msg| Err(ApiError::BadRequest(msg.into())))
+}
+
+/// What a sent `experience_level` means: absent (`None`), "no level" (`Some(None)`, for `""`,
+/// as the original's `if v and v not in valid_levels` lets through), or one of the levels.
+fn experience_level(sent: Option<String>) -> ApiResult<Option<Option<String>>> {
+    match sent {
+        None => Ok(None),
+        Some(level) if level.trim().is_empty() => Ok(Some(None)),
+        Some(level) => check_experience_level(&level).map(|()| Some(Some(level))),
+    }
 }
 
 fn check_experience_level(level: &str) -> ApiResult<()> {
