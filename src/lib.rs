@@ -43,6 +43,8 @@ pub mod market;
 pub mod migration;
 /// The OpenAPI document and the offline interactive docs.
 pub mod openapi;
+/// The plans careerhub grants: prices as configured, limits and monthly credits.
+pub mod plans;
 /// Grooya: portfolios, public pages, projects, skills, assets and AI generation.
 pub mod portfolios;
 /// Breneo: work history, educations, skills, the industry profile and public profiles.

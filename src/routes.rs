@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::accounts::handlers::{breneo, gan7club, grooya, navigator, simplejwt};
+use crate::accounts::handlers::{breneo, grooya, navigator, simplejwt};
 use crate::market::admin as market_admin;
 use crate::market::handlers as market;
 use crate::market::search;
@@ -24,7 +24,7 @@ use crate::profiles::{industry, public, skills, work_history};
 use crate::resumes;
 use crate::resumes::grooya as resume_documents;
 use crate::state::AppState;
-use crate::talent::{handlers as talent, lifecycle};
+use crate::talent::{auth as gan7club, handlers as talent, lifecycle, payments};
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
 use crate::{admin, health, http, storage};
@@ -35,6 +35,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         // Operations
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
+        .routes(routes!(health::navigator_health))
         .routes(routes!(health::metrics))
         // Tokens shared by every product (JobTracker logs in here)
         .routes(routes!(simplejwt::obtain_token_pair))
@@ -170,6 +171,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(gan7club::login_background))
         .routes(routes!(gan7club::login_talent))
         .routes(routes!(gan7club::register))
+        .routes(routes!(payments::list_plans))
+        .routes(routes!(payments::list_subscriptions))
         .routes({
             let (schemas, paths, route) = routes!(
                 talent::get_background_profile,

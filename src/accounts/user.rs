@@ -101,6 +101,8 @@ pub struct Model {
     pub target_roles: StringList,
     pub experience_level: Option<String>,
     pub location: Option<String>,
+    /// The city the user's profile names (Gan7Club, Breneo).
+    pub city: String,
     pub date_joined: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_login: Option<DateTimeUtc>,

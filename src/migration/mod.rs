@@ -15,6 +15,9 @@ mod m20261130_000009_grooya;
 mod m20261130_000010_gan7club;
 mod m20261130_000011_admin;
 mod m20261201_000012_spending_caps;
+mod m20261201_000013_role_slug_rollups;
+mod m20261201_000014_profile_fields;
+mod m20261201_000015_gender_choices;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +38,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_gan7club::Migration),
             Box::new(m20261130_000011_admin::Migration),
             Box::new(m20261201_000012_spending_caps::Migration),
+            Box::new(m20261201_000013_role_slug_rollups::Migration),
+            Box::new(m20261201_000014_profile_fields::Migration),
+            Box::new(m20261201_000015_gender_choices::Migration),
         ]
     }
 }

@@ -1,19 +1,30 @@
-//! Gan7Club's logins, one per account kind: `/api/login/background/` and `/api/login/talent/`.
-//! A wrong password and a wrong kind get the same 403, so neither reveals which accounts exist.
+//! Gan7Club's sign-up and logins: `POST /api/register/` with an account kind, and
+//! `/api/login/background/`, `/api/login/talent/`. The sign-up page counts a registration as
+//! done only when the answer says `"success": true`, and stores the signup's gender, date of
+//! birth, country and residency on the new profile, which exists from the start. A wrong password
+//! or an unknown email answers 401 (the page maps it to "invalid credentials"); the right
+//! password for an account of the other kind answers 403.
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use sea_orm::Set;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::grooya::{RegisterRequest, registration_error, validate_registration};
-use super::required_pair;
+use super::fields::{Change, ProfileFields};
+use super::profile;
+use crate::accounts::handlers::required_pair;
+use crate::accounts::registration::{RegisterRequest, registration_error, validate_registration};
 use crate::accounts::service::{self, LoginId};
-use crate::accounts::user::AccountKind;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientIp, Json};
+use crate::accounts::user::{self, AccountKind};
+use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
+use crate::extract::{ClientIp, Json, JsonValue};
 use crate::state::AppState;
+use crate::validate::FieldErrors;
+
+const BAD_CREDENTIALS: &str = "Invalid email or password.";
+const REGISTERED: &str = "Registration successful. Please check your email to verify your account.";
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Gan7LoginRequest {
@@ -36,7 +47,7 @@ pub struct Gan7LoginResponse {
 }
 
 impl Gan7LoginResponse {
-    fn new(user: crate::accounts::user::Model, pair: crate::accounts::tokens::TokenPair) -> Self {
+    fn new(user: user::Model, pair: crate::accounts::tokens::TokenPair) -> Self {
         Gan7LoginResponse {
             refresh: pair.refresh,
             access: pair.access,
@@ -52,10 +63,21 @@ impl Gan7LoginResponse {
     }
 }
 
+/// What the sign-up answers: `success` and `message` for the page, and the tokens a login
+/// would give.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Gan7RegisterResponse {
+    pub success: bool,
+    pub message: String,
+    #[serde(flatten)]
+    pub account: Gan7LoginResponse,
+}
+
 /// Login for background accounts.
 #[utoipa::path(post, path = "/api/login/background", tag = "accounts", request_body = Gan7LoginRequest,
     responses(
         (status = 200, body = Gan7LoginResponse),
+        (status = 401, description = "`{\"message\": \"Invalid email or password.\", \"detail\": …}`"),
         (status = 403, description = "`{\"message\": \"This account is not registered as Background\"}`"),
     ))]
 pub async fn login_background(
@@ -70,6 +92,7 @@ pub async fn login_background(
 #[utoipa::path(post, path = "/api/login/talent", tag = "accounts", request_body = Gan7LoginRequest,
     responses(
         (status = 200, body = Gan7LoginResponse),
+        (status = 401, description = "`{\"message\": \"Invalid email or password.\", \"detail\": …}`"),
         (status = 403, description = "`{\"message\": \"This account is not registered as Talent\"}`"),
     ))]
 pub async fn login_talent(
@@ -78,46 +101,6 @@ pub async fn login_talent(
     Json(body): Json<Gan7LoginRequest>,
 ) -> ApiResult<Json<Gan7LoginResponse>> {
     login_as(&state, ip, body, AccountKind::Talent, "Talent").await
-}
-
-/// Create a talent or background account (`account_type` is required here); answers tokens and
-/// the account like a login, and the profile exists from the start.
-#[utoipa::path(post, path = "/api/register", tag = "accounts", request_body = RegisterRequest,
-    responses(
-        (status = 201, body = Gan7LoginResponse),
-        (status = 400, description = "Field errors, DRF shape"),
-        (status = 429, description = "Too many attempts"),
-    ))]
-pub async fn register(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Json(body): Json<RegisterRequest>,
-) -> ApiResult<(StatusCode, Json<Gan7LoginResponse>)> {
-    let sent_kind = body.account_type.clone().unwrap_or_default();
-    let new_user = validate_registration(body);
-    let kind_error = match AccountKind::parse(&sent_kind) {
-        Some(AccountKind::Talent | AccountKind::Background) => None,
-        _ if sent_kind.trim().is_empty() => Some(crate::error::FIELD_REQUIRED.to_owned()),
-        _ => Some(format!("\"{}\" is not a valid choice.", sent_kind.trim())),
-    };
-    let new_user = match (new_user, kind_error) {
-        (Ok(new_user), None) => new_user,
-        (Ok(_), Some(message)) => return Err(ApiError::field("account_type", message)),
-        (Err(ApiError::Fields(mut fields)), Some(message)) => {
-            fields.insert("account_type".into(), vec![message]);
-            return Err(ApiError::Fields(fields));
-        }
-        (Err(err), _) => return Err(err),
-    };
-    state.auth_limiter.check(ip, Some(&new_user.email))?;
-    let user = service::create_user(&state.db, new_user)
-        .await
-        .map_err(registration_error)?;
-    let pair = state.tokens.issue_pair(user.id)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Gan7LoginResponse::new(user, pair)),
-    ))
 }
 
 async fn login_as(
@@ -131,19 +114,132 @@ async fn login_as(
         ("email", body.email.as_deref()),
         ("password", body.password.as_deref()),
     )?;
-    let login = LoginId::Email(email);
-    let refused = || {
-        ApiError::Custom(
+    let user = service::authenticate(state, ip, LoginId::Email(email), password)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Custom(
+                StatusCode::UNAUTHORIZED,
+                json!({"message": BAD_CREDENTIALS,
+                    "detail": "No active account found with the given credentials"}),
+            )
+        })?;
+    if user.account_kind != kind {
+        return Err(ApiError::Custom(
             StatusCode::FORBIDDEN,
             json!({ "message": format!("This account is not registered as {kind_label}") }),
-        )
-    };
-    let user = service::authenticate(state, ip, login, password)
-        .await?
-        .ok_or_else(refused)?;
-    if user.account_kind != kind {
-        return Err(refused());
+        ));
     }
     let pair = state.tokens.issue_pair(user.id)?;
     Ok(Json(Gan7LoginResponse::new(user, pair)))
+}
+
+/// Create a talent or background account (`account_type`, or `role`, is required here) with
+/// the signup's profile fields; answers `success`, a message, and tokens like a login. The
+/// page's helper keys (`birth_month`, `birth_day`, `birth_year`) are the date of birth again
+/// and are not read.
+#[utoipa::path(post, path = "/api/register", tag = "accounts", request_body = RegisterRequest,
+    responses(
+        (status = 201, body = Gan7RegisterResponse),
+        (status = 400, description = "Field errors in DRF's shape, repeated under `errors` with `\"success\": false` and a `message` (what the page shows)"),
+        (status = 429, description = "Too many attempts"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonValue(body): JsonValue,
+) -> ApiResult<(StatusCode, Json<Gan7RegisterResponse>)> {
+    let account = match validate(&body) {
+        Ok(account) => account,
+        Err(err) => return Err(for_the_signup_page(err)),
+    };
+    let (new_user, fields) = account;
+    state.auth_limiter.check(ip, Some(&new_user.email))?;
+    let user = service::create_user_then(&state.db, new_user, async |txn, user| {
+        profile::insert(txn, profile_row(&fields), user.id).await?;
+        super::handlers::update_account(txn, user, &fields)
+            .await
+            .map_err(|err| sea_orm::DbErr::Custom(err.to_string()))
+    })
+    .await
+    .map_err(|err| for_the_signup_page(registration_error(err)))?;
+    let pair = state.tokens.issue_pair(user.id)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Gan7RegisterResponse {
+            success: true,
+            message: REGISTERED.into(),
+            account: Gan7LoginResponse::new(user, pair),
+        }),
+    ))
+}
+
+/// The account and profile fields of a sign-up, or every problem with them.
+fn validate(body: &Value) -> ApiResult<(service::NewUser, ProfileFields)> {
+    let request: RegisterRequest = serde_json::from_value(body.clone())
+        .map_err(|err| ApiError::BadRequest(format!("JSON parse error - {err}")))?;
+    let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::trim);
+    let sent_kind = text("account_type").or(text("role")).unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    match AccountKind::parse(sent_kind) {
+        Some(AccountKind::Talent | AccountKind::Background) => {}
+        _ if sent_kind.is_empty() => errors.add("account_type", FIELD_REQUIRED),
+        _ => errors.add(
+            "account_type",
+            format!("\"{sent_kind}\" is not a valid choice."),
+        ),
+    }
+    let fields = ProfileFields::read(body, &mut errors);
+    let request = RegisterRequest {
+        account_type: Some(sent_kind.to_owned()),
+        ..request
+    };
+    match (validate_registration(request), errors.is_empty()) {
+        (Ok(new_user), true) => Ok((new_user, fields)),
+        (Ok(_), false) => Err(errors.into_error()),
+        (Err(ApiError::Fields(account)), _) => {
+            let mut all = match errors.into_error() {
+                ApiError::Fields(profile) => profile,
+                _ => Default::default(),
+            };
+            all.extend(account);
+            Err(ApiError::Fields(all))
+        }
+        (Err(other), _) => Err(other),
+    }
+}
+
+/// The profile a sign-up starts with.
+fn profile_row(fields: &ProfileFields) -> profile::ActiveModel {
+    let mut row = <profile::ActiveModel as Default>::default();
+    if let Change::Set(country) = &fields.country {
+        row.country = Set(country.clone());
+    }
+    if let Change::Set(residency) = &fields.residency {
+        row.residency = Set(residency.clone());
+    }
+    if let Change::Set(gender) = &fields.gender {
+        row.gender = Set(gender.clone());
+    }
+    if let Change::Set(date) = fields.date_of_birth {
+        row.date_of_birth = Set(Some(date));
+    }
+    row
+}
+
+/// A refusal the sign-up page can show: it reads `errors` (field → messages) and `message`,
+/// not DRF's top-level field lists, which stay for DRF clients.
+fn for_the_signup_page(err: ApiError) -> ApiError {
+    let ApiError::Fields(fields) = err else {
+        return err;
+    };
+    let message = fields
+        .iter()
+        .next()
+        .and_then(|(field, messages)| messages.first().map(|m| format!("{field}: {m}")))
+        .unwrap_or_else(|| "Registration failed.".into());
+    let mut body = serde_json::to_value(&fields).unwrap_or_else(|_| json!({}));
+    body["errors"] = json!(fields);
+    body["message"] = json!(message);
+    body["success"] = json!(false);
+    ApiError::Custom(StatusCode::BAD_REQUEST, body)
 }

@@ -1,9 +1,14 @@
 //! Gan7Club (`specs/profile-pictures.md`, CONTRACTS.md "Gan7Club"): talent and background
-//! profiles with pictures, the profile score, subscriptions, and the account lifecycle every
-//! product shares (export, deletion, the orphaned-file sweep).
+//! accounts (sign-up and logins), their profiles with pictures, the profile score, plans and
+//! subscriptions, and the account lifecycle every product shares (export, deletion, the
+//! orphaned-file sweep).
 
+pub mod auth;
+pub mod fields;
 pub mod handlers;
 pub mod lifecycle;
+pub mod payments;
 pub mod profile;
 pub mod score;
 pub mod subscription;
+pub mod view;

@@ -52,6 +52,9 @@ pub struct SubscriptionView {
     pub status: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
+    /// `ends_at` under the names Gan7Club's billing tab reads (Stripe's and the original's).
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub end_date: Option<DateTime<Utc>>,
 }
 
 impl From<&Model> for SubscriptionView {
@@ -61,6 +64,8 @@ impl From<&Model> for SubscriptionView {
             status: row.status.clone(),
             starts_at: row.starts_at,
             ends_at: row.ends_at,
+            current_period_end: row.ends_at,
+            end_date: row.ends_at,
         }
     }
 }

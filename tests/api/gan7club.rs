@@ -1,20 +1,19 @@
-//! Gan7Club: registration by kind, the profile routes' exact bodies and 403 rules, the picture
-//! lifecycle (validated first, re-encoded with a thumbnail, old objects gone, concurrent uploads,
-//! local and S3), the score, subscriptions, and the account lifecycle (export, deletion, sweep).
+//! Gan7Club's profiles: the routes' exact bodies and 403 rules, the fields the forms edit, the
+//! picture lifecycle (validated first, re-encoded with a thumbnail, old objects gone, concurrent
+//! uploads, local and S3), the score and subscriptions.
 
 use std::io::Cursor;
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use careerhub::accounts::user::{AccountKind, SubscriptionTier};
+use careerhub::accounts::user::AccountKind;
 use careerhub::storage::StorageConfig;
-use careerhub::talent::subscription;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 
-fn photo(width: u32, height: u32) -> Vec<u8> {
+pub fn photo(width: u32, height: u32) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x % 256) as u8, (y % 256) as u8, 40])
     });
@@ -34,7 +33,7 @@ fn photo(width: u32, height: u32) -> Vec<u8> {
 }
 
 /// Every stored object under the local media directory, by key.
-fn stored(app: &TestApp) -> Vec<String> {
+pub fn stored(app: &TestApp) -> Vec<String> {
     let root = app.state.config.data_dir.join("media");
     let mut keys = Vec::new();
     let mut dirs = vec![root.clone()];
@@ -58,7 +57,7 @@ fn stored(app: &TestApp) -> Vec<String> {
     keys
 }
 
-async fn post_picture(
+pub async fn post_picture(
     app: &TestApp,
     token: &str,
     path: &str,
@@ -69,77 +68,79 @@ async fn post_picture(
         .await
 }
 
-/// A new profile's whole body; `named` when the account has a first and last name.
-fn fresh_profile(id: i64, email: &str, account_type: &str, named: bool) -> Value {
-    let (completion, last_tip) = if named {
-        (8, "Add your gender (+6 points)")
-    } else {
-        (0, "Add your first and last name (+8 points)")
-    };
-    json!({
-        "profile": {"id": id, "email": email, "username": email, "profile_picture": null,
-                    "profile_picture_thumbnail": null, "country": "", "date_of_birth": null, "gender": "",
-                    "account_type": account_type, "profile_score": 5 + completion},
-        "profile_score": {"total": 5 + completion, "account_tier": 5, "profile_completion": completion, "item_diversity": 0,
-            "item_quantity": 0,
-            "details": {"completed_fields": {"profile_picture": false, "country": false, "date_of_birth": false,
-                                             "gender": false, "name": named},
-                        "items": {"work_experiences": 0, "educations": 0, "skills": 0, "projects": 0, "portfolios": 0,
-                                  "resumes": 0, "assets": 0, "job_applications": 0},
-                        "plan": "free"},
-            "improvement_tips": ["Upgrade your plan for a higher account tier score",
-                                 "Add a profile picture (+10 points)", "Add your country (+8 points)",
-                                 "Add your date of birth (+8 points)", last_tip]},
-        "subscription_status": {"has_subscription": false, "can_access_features": true,
-                                "message": "No active subscription. You are on the free plan.", "subscription": null},
-        "restrictions": {"plan": "free", "max_portfolios": 1, "max_resumes": 1, "ai_text_credits": 10, "ai_image_credits": 3},
-    })
+/// The profile fields as both the top level and `profile` carry them.
+pub fn fields(id: i64, email: &str, account_type: &str, (first, last): (&str, &str)) -> Value {
+    let full = [first, last]
+        .iter()
+        .filter(|n| !n.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    json!({"id": id, "email": email, "username": email, "first_name": first, "last_name": last,
+           "full_name": full, "email_verified": false, "is_verified": false,
+           "profile_picture": null, "profile_picture_thumbnail": null, "country": "",
+           "residency": "", "city": "", "phone": "", "aboutyou": "", "date_of_birth": null,
+           "gender": "", "account_type": account_type})
 }
 
-#[tokio::test]
-async fn registration_chooses_the_kind_and_the_profile_exists_from_the_start() {
-    let app = TestApp::new().await;
-    let response = app
-        .post(
-            "/api/register/",
-            json!({"email": "Talia@Example.com", "password": "Sturdy-Pass-42", "first_name": "Talia", "last_name": "Stone", "account_type": "talent"}),
-        )
-        .await;
-    let body = response.assert_status(StatusCode::CREATED).clone();
-    assert_eq!(
-        body,
-        json!({"refresh": body["refresh"], "access": body["access"], "id": body["id"], "email": "talia@example.com",
-               "first_name": "Talia", "last_name": "Stone", "is_talent": true, "is_background": false,
-               "is_staff": false, "email_verified": false})
-    );
-    let token = body["access"].as_str().unwrap();
-    let profile = app.get("/api/profile/talent/", Some(token)).await;
-    let expected = fresh_profile(
-        body["id"].as_i64().unwrap(),
-        "talia@example.com",
-        "talent",
-        true,
-    );
-    profile.assert(StatusCode::OK, expected);
+/// Sets a profile field where the answer carries it: the top level and `profile`.
+pub fn set_both(body: &mut Value, key: &str, value: Value) {
+    body["profile"][key] = value.clone();
+    body[key] = value;
+}
 
-    app.post(
-        "/api/register",
-        json!({"email": "x@example.com", "password": "Sturdy-Pass-42", "account_type": "user"}),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"account_type": ["\"user\" is not a valid choice."]}),
-    );
-    app.post(
-        "/api/register",
-        json!({"email": "x@example.com", "password": "Sturdy-Pass-42"}),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"account_type": ["This field is required."]}),
-    );
+/// A new free profile's whole body, for an account with or without a first and last name.
+pub fn fresh_profile(id: i64, email: &str, account_type: &str, names: (&str, &str)) -> Value {
+    let named = !names.0.is_empty() && !names.1.is_empty();
+    let (completion, filled, last_tip, last_tip_ar) = if named {
+        (8, 1, "Add your gender (+6 points)", "أضف جنسك (+6 نقاط)")
+    } else {
+        (
+            0,
+            0,
+            "Add your first and last name (+8 points)",
+            "أضف اسمك الأول واسم العائلة (+8 نقاط)",
+        )
+    };
+    let fields = fields(id, email, account_type, names);
+    let mut profile = fields.clone();
+    profile["profile_score"] = json!(5 + completion);
+    let mut body = fields;
+    body["profile"] = profile;
+    body["profile_score"] = json!({
+        "total": 5 + completion, "account_tier": 5, "profile_completion": completion,
+        "item_diversity": 0, "item_quantity": 0, "completion_percentage": completion * 100 / 40,
+        "details": {
+            "account_tier": "Free plan: 5 of 25 points.",
+            "profile_completion": format!("{filled} of 5 profile fields filled: {completion} of 40 points."),
+            "item_diversity": "0 kinds of items across the products: 0 of 20 points.",
+            "item_quantity": "0 items in all: 0 of 15 points."
+        },
+        "details_ar": {
+            "account_tier": "الخطة المجانية: 5 من 25 نقطة.",
+            "profile_completion": format!("{filled} من 5 حقول مكتملة: {completion} من 40 نقطة."),
+            "item_diversity": "0 أنواع من العناصر عبر المنتجات: 0 من 20 نقطة.",
+            "item_quantity": "0 عنصرًا إجمالًا: 0 من 15 نقطة."
+        },
+        "improvement_tips": ["Upgrade your plan for a higher account tier score",
+                             "Add a profile picture (+10 points)", "Add your country (+8 points)",
+                             "Add your date of birth (+8 points)", last_tip],
+        "improvement_tips_ar": ["رقِّ خطتك لتحصل على درجة أعلى في فئة الحساب",
+                                "أضف صورة شخصية (+10 نقاط)", "أضف بلدك (+8 نقاط)",
+                                "أضف تاريخ ميلادك (+8 نقاط)", last_tip_ar],
+        "completed_fields": {"profile_picture": false, "country": false, "date_of_birth": false,
+                             "gender": false, "name": named},
+        "items": {"work_experiences": 0, "educations": 0, "skills": 0, "projects": 0, "portfolios": 0,
+                  "resumes": 0, "assets": 0, "job_applications": 0},
+        "plan": "free"
+    });
+    body["subscription_status"] = json!({"has_subscription": false, "can_access_features": true,
+        "tier": "free", "message": "No active subscription. You are on the free plan.",
+        "subscription": null});
+    body["restrictions"] = json!({"plan": "free", "can_access_features": true, "is_restricted": false,
+        "subscription_required": false, "max_portfolios": 1, "max_resumes": 1,
+        "ai_text_credits": 10, "ai_image_credits": 3});
+    body
 }
 
 #[tokio::test]
@@ -180,7 +181,12 @@ async fn the_profile_routes_answer_403_for_missing_tokens_bad_tokens_and_the_oth
         .unwrap();
     app.request(request).await.assert(
         StatusCode::OK,
-        fresh_profile(background.id, "bg@example.com", "back_ground_jobs", false),
+        fresh_profile(
+            background.id,
+            "bg@example.com",
+            "back_ground_jobs",
+            ("", ""),
+        ),
     );
 }
 
@@ -204,14 +210,38 @@ async fn fields_update_and_bad_input_is_refused_with_nothing_stored() {
         )
         .await;
     let body = updated.assert_status(StatusCode::OK).clone();
-    assert_eq!(
-        body,
-        json!({"message": "Background profile updated successfully",
-               "profile": {"id": user.id, "email": "bg@example.com", "username": "bg@example.com",
-                           "profile_picture": null, "profile_picture_thumbnail": null, "country": "Canada",
-                           "date_of_birth": "1985-05-15", "gender": "Female", "account_type": "back_ground_jobs",
-                           "profile_score": 5 + 8 + 8 + 6}})
-    );
+    let mut expected = fresh_profile(user.id, "bg@example.com", "back_ground_jobs", ("", ""));
+    set_both(&mut expected, "country", json!("Canada"));
+    set_both(&mut expected, "gender", json!("Female"));
+    set_both(&mut expected, "date_of_birth", json!("1985-05-15"));
+    let total = 5 + 8 + 8 + 6;
+    expected["profile"]["profile_score"] = json!(total);
+    let score = &mut expected["profile_score"];
+    score["total"] = json!(total);
+    score["profile_completion"] = json!(22);
+    score["completion_percentage"] = json!(55);
+    score["details"]["profile_completion"] =
+        json!("3 of 5 profile fields filled: 22 of 40 points.");
+    score["details_ar"]["profile_completion"] = json!("3 من 5 حقول مكتملة: 22 من 40 نقطة.");
+    score["improvement_tips"] = json!([
+        "Upgrade your plan for a higher account tier score",
+        "Add a profile picture (+10 points)",
+        "Add your first and last name (+8 points)",
+        "Add a work experience (+3 points)",
+        "Add your education (+3 points)"
+    ]);
+    score["improvement_tips_ar"] = json!([
+        "رقِّ خطتك لتحصل على درجة أعلى في فئة الحساب",
+        "أضف صورة شخصية (+10 نقاط)",
+        "أضف اسمك الأول واسم العائلة (+8 نقاط)",
+        "أضف خبرة عمل (+3 نقاط)",
+        "أضف تعليمك (+3 نقاط)"
+    ]);
+    for field in ["country", "date_of_birth", "gender"] {
+        score["completed_fields"][field] = json!(true);
+    }
+    expected["message"] = json!("Background profile updated successfully");
+    assert_eq!(body, expected);
 
     let png = {
         let mut out = Vec::new();
@@ -453,299 +483,4 @@ async fn pictures_on_an_s3_compatible_server_replace_the_old_objects() {
     }
     let new_thumbnail = key_of(&second, "profile_picture_thumbnail");
     assert!(app.state.storage.exists(&new_thumbnail).await.unwrap());
-}
-
-#[tokio::test]
-async fn the_score_grows_with_the_profile_items_and_plan() {
-    let app = TestApp::new().await;
-    let user = app
-        .seed_user_of_kind("tal@example.com", AccountKind::Talent)
-        .await;
-    let token = app.access_token(user.id);
-    // Partial: two kinds of items, three items.
-    for name in ["Rust", "Go"] {
-        app.call(
-            Method::POST,
-            "/api/me/skills/",
-            Some(json!({"name": name})),
-            Some(&token),
-        )
-        .await;
-    }
-    app.call(
-        Method::POST,
-        "/api/projects/",
-        Some(json!({"title": "Ray tracer"})),
-        Some(&token),
-    )
-    .await;
-    let partial = app.get("/api/profile/talent/", Some(&token)).await.json["profile_score"].clone();
-    assert_eq!(
-        (
-            &partial["total"],
-            &partial["item_diversity"],
-            &partial["item_quantity"]
-        ),
-        (&json!(5 + 6 + 3), &json!(6), &json!(3))
-    );
-    // Complete: every field, a premium plan, many items of many kinds.
-    post_picture(
-        &app,
-        &token,
-        "/api/profile/talent/",
-        "me.jpg",
-        &photo(50, 50),
-    )
-    .await;
-    app.multipart(
-        "/api/profile/talent/",
-        &[
-            ("country", None, b"Peru"),
-            ("gender", None, b"Other"),
-            ("date_of_birth", None, b"1990-01-01"),
-        ],
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::OK);
-    app.call(
-        Method::PATCH,
-        "/api/auth/user/",
-        Some(json!({"first_name": "Tal", "last_name": "Ent"})),
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::OK);
-    subscription::grant(
-        app.state.db.writer(),
-        user.id,
-        SubscriptionTier::Premium,
-        None,
-    )
-    .await
-    .unwrap();
-    app.state.accounts.forget(user.id);
-    for i in 0..12 {
-        app.call(
-            Method::POST,
-            "/api/me/skills/",
-            Some(json!({"name": format!("Skill {i}")})),
-            Some(&token),
-        )
-        .await;
-    }
-    for (path, body) in [
-        (
-            "/api/work-experiences/",
-            json!({"job_title": "Engineer", "company": "Acme", "start_date": "2020-01"}),
-        ),
-        (
-            "/api/educations/",
-            json!({"institution": "MIT", "start_date": "2014"}),
-        ),
-        ("/api/portfolios/", json!({"title": "Mine"})),
-        ("/api/resumes/", json!({"title": "CV"})),
-        (
-            "/api/jobs/create/",
-            json!({"company_name": "Acme", "job_title": "SDE", "job_description": "JD"}),
-        ),
-    ] {
-        app.call(Method::POST, path, Some(body), Some(&token))
-            .await
-            .assert_status(StatusCode::CREATED);
-    }
-    let complete = app.get("/api/profile/talent/", Some(&token)).await.json;
-    let score = &complete["profile_score"];
-    assert_eq!(
-        (
-            &score["account_tier"],
-            &score["profile_completion"],
-            &score["item_diversity"],
-            &score["item_quantity"],
-            &score["total"]
-        ),
-        (&json!(25), &json!(40), &json!(20), &json!(15), &json!(100))
-    );
-    assert_eq!(score["improvement_tips"], json!([]));
-    assert_eq!(
-        complete["subscription_status"]["message"],
-        "Active subscription"
-    );
-    assert_eq!(
-        complete["subscription_status"]["subscription"]["plan"],
-        "premium"
-    );
-    assert_eq!(complete["restrictions"]["max_portfolios"], Value::Null);
-
-    subscription::end(app.state.db.writer(), user.id)
-        .await
-        .unwrap();
-    app.state.accounts.forget(user.id);
-    let ended = app.get("/api/profile/talent/", Some(&token)).await.json;
-    assert_eq!(ended["subscription_status"]["has_subscription"], false);
-    assert_eq!(ended["profile_score"]["account_tier"], 5);
-}
-
-#[tokio::test]
-async fn export_holds_everything_and_deletion_removes_rows_and_files() {
-    let app = TestApp::new().await;
-    let user = app
-        .seed_user_of_kind("tal@example.com", AccountKind::Talent)
-        .await;
-    let other = app.seed_user("other@example.com").await;
-    let token = app.access_token(user.id);
-    post_picture(
-        &app,
-        &token,
-        "/api/profile/talent/",
-        "me.jpg",
-        &photo(40, 40),
-    )
-    .await
-    .assert_status(StatusCode::OK);
-    crate::resumes::upload(&app, &token, "cv.docx", crate::resumes::DOCX).await;
-    app.call(
-        Method::POST,
-        "/api/projects/",
-        Some(json!({"title": "Ray tracer"})),
-        Some(&token),
-    )
-    .await;
-    app.call(
-        Method::POST,
-        "/api/work-experiences/",
-        Some(json!({"job_title": "Engineer", "company": "Acme", "start_date": "2020"})),
-        Some(&token),
-    )
-    .await;
-    let other_resume = crate::resumes::upload(
-        &app,
-        &app.access_token(other.id),
-        "cv.docx",
-        crate::resumes::DOCX,
-    )
-    .await;
-
-    let export = app.get("/api/me/export/", Some(&token)).await;
-    let export = export.assert_status(StatusCode::OK).clone();
-    assert_eq!(export["account"]["email"], "tal@example.com");
-    assert_eq!(export["breneo"]["work_experiences"][0]["company"], "Acme");
-    assert_eq!(export["grooya"]["projects"][0]["title"], "Ray tracer");
-    assert_eq!(export["jobtracker"]["resumes"].as_array().unwrap().len(), 1);
-    assert!(
-        export["jobtracker"]["resumes"][0]["file"]
-            .as_str()
-            .unwrap()
-            .contains("/media/resumes/")
-    );
-    assert!(
-        export["gan7club"]["profile"]["profile_picture"]
-            .as_str()
-            .unwrap()
-            .contains("/media/profile_pictures/")
-    );
-    assert!(!export.to_string().contains("other@example.com"));
-    assert_eq!(stored(&app).len(), 4);
-
-    app.call(
-        Method::DELETE,
-        "/api/auth/user/",
-        Some(json!({"password": "wrong"})),
-        Some(&token),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"password": ["Incorrect password."]}),
-    );
-    app.call(
-        Method::DELETE,
-        "/api/auth/user/",
-        Some(json!({"password": PASSWORD})),
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::NO_CONTENT);
-    assert_eq!(app.user_count().await, 1);
-    let left = stored(&app);
-    assert_eq!(left.len(), 1, "{left:?}");
-    assert!(other_resume["file"].as_str().unwrap().contains(&left[0]));
-    app.get("/api/me/export/", Some(&token))
-        .await
-        .assert_status(StatusCode::UNAUTHORIZED);
-    for table in [
-        "gan7_profiles",
-        "resumes",
-        "projects",
-        "work_experiences",
-        "user_skills",
-    ] {
-        use sea_orm::{ConnectionTrait, Statement};
-        let backend = app.state.db.backend();
-        let row = app
-            .state
-            .db
-            .reader()
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!(
-                    "SELECT COUNT(*) AS n FROM {table} WHERE user_id = {}",
-                    user.id
-                ),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        let n: i64 = row.try_get("", "n").unwrap();
-        assert_eq!(n, 0, "{table}");
-    }
-}
-
-#[tokio::test]
-async fn the_sweep_deletes_old_unreferenced_files_only() {
-    let app = TestApp::new().await;
-    let user = app
-        .seed_user_of_kind("tal@example.com", AccountKind::Talent)
-        .await;
-    let token = app.access_token(user.id);
-    post_picture(
-        &app,
-        &token,
-        "/api/profile/talent/",
-        "me.jpg",
-        &photo(40, 40),
-    )
-    .await
-    .assert_status(StatusCode::OK);
-    let media = app.state.config.data_dir.join("media");
-    let orphan = media.join("profile_pictures").join("orphan.jpg");
-    let fresh_orphan = media.join("profile_pictures").join("fresh.jpg");
-    std::fs::write(&orphan, b"left behind").unwrap();
-    std::fs::write(&fresh_orphan, b"being written").unwrap();
-    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
-    std::fs::File::options()
-        .write(true)
-        .open(&orphan)
-        .unwrap()
-        .set_modified(two_hours_ago)
-        .unwrap();
-    // The referenced picture is old too: age alone never deletes.
-    for key in stored(&app)
-        .iter()
-        .filter(|k| !k.ends_with("orphan.jpg") && !k.ends_with("fresh.jpg"))
-    {
-        std::fs::File::options()
-            .write(true)
-            .open(media.join(key))
-            .unwrap()
-            .set_modified(two_hours_ago)
-            .unwrap();
-    }
-    let deleted = careerhub::talent::lifecycle::sweep_orphans(&app.state)
-        .await
-        .unwrap();
-    assert_eq!(deleted, 1);
-    let left = stored(&app);
-    assert_eq!(left.len(), 3, "{left:?}");
-    assert!(!left.iter().any(|k| k.ends_with("orphan.jpg")));
 }

@@ -269,7 +269,9 @@ async fn a_script_in_an_email_address_is_not_an_email_address() {
     .await
     .assert(
         StatusCode::BAD_REQUEST,
-        json!({"email": ["Enter a valid email address."]}),
+        json!({"email": ["Enter a valid email address."],
+               "errors": {"email": ["Enter a valid email address."]},
+               "message": "email: Enter a valid email address.", "success": false}),
     );
     assert_eq!(app.user_count().await, 0);
 }

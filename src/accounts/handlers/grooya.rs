@@ -8,10 +8,9 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    FieldErrors, RefreshRequest, TokenPairResponse, django_password_problems, is_valid_username,
-};
-use crate::accounts::service::{self, CreateUserError, LoginId, NewUser};
+use super::{FieldErrors, RefreshRequest, TokenPairResponse, is_valid_username};
+use crate::accounts::registration::{RegisterRequest, registration_error, validate_registration};
+use crate::accounts::service::{self, LoginId};
 use crate::accounts::user::{self, AccountKind, Names, SubscriptionTier};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
@@ -23,21 +22,6 @@ const MAX_NAME_CHARS: usize = 150;
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_BIO_CHARS: usize = 5000;
 const MAX_URL_CHARS: usize = 1000;
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RegisterRequest {
-    /// Defaults to the email address.
-    pub username: Option<String>,
-    pub email: Option<String>,
-    pub password1: Option<String>,
-    pub password2: Option<String>,
-    /// Accepted in place of `password1`/`password2`.
-    pub password: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    /// `user` (default), `talent` or `background`.
-    pub account_type: Option<String>,
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -127,77 +111,6 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-/// A failed account creation in DRF's shape.
-pub(super) fn registration_error(err: CreateUserError) -> ApiError {
-    match err {
-        CreateUserError::EmailTaken => ApiError::field(
-            "email",
-            "A user is already registered with this e-mail address.",
-        ),
-        CreateUserError::UsernameTaken => {
-            ApiError::field("username", "A user with that username already exists.")
-        }
-        CreateUserError::Other(err) => ApiError::Internal(err),
-    }
-}
-
-pub(super) fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
-    let mut errors = FieldErrors::default();
-    let email = errors
-        .required("email", body.email.as_deref())
-        .map(service::normalize_email);
-    if let Some(email) = &email
-        && !service::is_valid_email(email)
-    {
-        errors.add("email", "Enter a valid email address.");
-    }
-    if let Some(username) = &body.username
-        && !username.is_empty()
-        && !is_valid_username(username)
-    {
-        errors.add(
-            "username",
-            "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
-        );
-    }
-    let password1 = body.password1.as_deref().or(body.password.as_deref());
-    let password2 = body.password2.as_deref().or(password1);
-    let password = errors.required("password1", password1);
-    if let Some(password) = password {
-        for problem in django_password_problems(password) {
-            errors.add("password1", problem);
-        }
-        if password2 != Some(password) {
-            errors.add("non_field_errors", "The two password fields didn't match.");
-        }
-    }
-    let account_kind = match body.account_type.as_deref() {
-        None | Some("") => None,
-        Some(raw) => {
-            let kind = AccountKind::parse(raw);
-            if kind.is_none() {
-                errors.add("account_type", format!("\"{raw}\" is not a valid choice."));
-            }
-            kind
-        }
-    };
-    let first_name = body.first_name.unwrap_or_default();
-    let last_name = body.last_name.unwrap_or_default();
-    for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
-        check_max_chars(&mut errors, field, value, MAX_NAME_CHARS);
-    }
-    errors.into_result()?;
-    Ok(NewUser {
-        email: email.unwrap_or_default(),
-        username: body.username,
-        password: password.map(str::to_owned),
-        first_name,
-        last_name,
-        account_kind,
-        ..NewUser::default()
-    })
-}
-
 /// Log in with a username or email; answers tokens and the user.
 #[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginRequest,
     responses(
@@ -272,7 +185,7 @@ pub async fn refresh(
     ClientIp(ip): ClientIp,
     Json(body): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenPairResponse>> {
-    super::simplejwt::rotate(&state, ip, body).await
+    super::simplejwt::refresh(&state, ip, body).await
 }
 
 /// The current user with Grooya's fields.

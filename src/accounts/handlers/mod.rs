@@ -1,7 +1,6 @@
 //! The HTTP side of accounts, one file per product's contract, plus the shared pieces.
 
 pub mod breneo;
-pub mod gan7club;
 pub mod grooya;
 pub mod navigator;
 pub mod simplejwt;
