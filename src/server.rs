@@ -32,6 +32,10 @@ pub async fn run(config: Config, with_worker: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, "careerhub is listening");
+    // Mail is delivered by the worker; say where it goes wherever jobs run.
+    if with_worker {
+        tracing::info!("{}", state.config.mail.describe());
+    }
     let (stop_worker, stopping) = watch::channel(false);
     let worker = with_worker.then(|| {
         tokio::spawn(queue::worker::run(
@@ -52,6 +56,7 @@ pub async fn run(config: Config, with_worker: bool) -> anyhow::Result<()> {
 /// `careerhub worker`: background jobs only, until SIGTERM or Ctrl-C.
 pub async fn run_worker(config: Config, concurrency: usize) -> anyhow::Result<()> {
     let state = prepare(config).await?;
+    tracing::info!("{}", state.config.mail.describe());
     let (stop, stopping) = watch::channel(false);
     let worker = tokio::spawn(queue::worker::run(state, concurrency, stopping));
     shutdown_signal().await;

@@ -43,6 +43,11 @@ pub struct NewUser {
     pub target_roles: Vec<String>,
     pub experience_level: Option<String>,
     pub location: Option<String>,
+    /// A password hashed already (a sign-up finished by its emailed code); wins over `password`.
+    pub password_hash: Option<String>,
+    pub phone_number: Option<String>,
+    /// The email was proven (by a code) before the account existed.
+    pub email_verified: bool,
 }
 
 /// Why an account could not be created.
@@ -109,9 +114,10 @@ pub async fn create_user_then(
         .username
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| email.clone());
-    let password = match new.password {
-        Some(plain) => passwords::hash(plain).await?,
-        None => format!(
+    let password = match (new.password_hash, new.password) {
+        (Some(hash), _) => hash,
+        (None, Some(plain)) => passwords::hash(plain).await?,
+        (None, None) => format!(
             "{}{}",
             passwords::UNUSABLE_PREFIX,
             uuid::Uuid::new_v4().simple()
@@ -125,6 +131,8 @@ pub async fn create_user_then(
     row.account_kind = Set(new.account_kind.unwrap_or(AccountKind::User));
     row.target_roles = Set(StringList(new.target_roles));
     row.experience_level = Set(new.experience_level);
+    row.phone_number = Set(new.phone_number);
+    row.email_verified = Set(new.email_verified);
     row.location = Set(new.location);
     let skills = new.skills;
     let created = db::in_transaction(db.writer(), async |txn| {
@@ -192,7 +200,8 @@ pub fn new_account_row(
         date_joined: Set(now),
         updated_at: Set(now),
         last_login: Set(None),
-        profile_public: Set(false),
+        // Breneo shows profiles publicly unless their owner turns that off, as its original did.
+        profile_public: Set(true),
         ..Default::default()
     }
 }

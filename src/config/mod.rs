@@ -135,6 +135,8 @@ pub struct Config {
     pub user_limits: UserLimits,
     /// What each paid plan costs a month, as the plans page shows it.
     pub plan_prices: crate::plans::Prices,
+    /// Where outgoing email goes.
+    pub mail: crate::mail::MailConfig,
 }
 
 /// The ATS analysis engine.
@@ -188,6 +190,7 @@ impl fmt::Debug for Config {
             .field("sandbox", &self.sandbox)
             .field("user_limits", &self.user_limits)
             .field("plan_prices", &self.plan_prices)
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -307,6 +310,10 @@ impl Config {
             plan_prices: crate::plans::Prices::parse(
                 &var("CAREERHUB_PLAN_PRICES").unwrap_or_default(),
             )?,
+            mail: crate::mail::MailConfig::parse(
+                var("CAREERHUB_SMTP_URL").as_deref(),
+                var("CAREERHUB_MAIL_FROM"),
+            )?,
             user_limits: UserLimits {
                 target_roles: parse_var(&var, "CAREERHUB_MAX_TARGET_ROLES", 10)?,
                 pending_analyses: parse_var(&var, "CAREERHUB_MAX_PENDING_ANALYSES", 5)?,
@@ -409,6 +416,9 @@ impl Config {
             sandbox: SandboxConfig::for_this_program(),
             user_limits: UserLimits::default(),
             plan_prices: crate::plans::Prices::default(),
+            mail: crate::mail::MailConfig::Console {
+                from: "careerhub <no-reply@localhost>".into(),
+            },
         }
     }
 

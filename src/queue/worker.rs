@@ -9,9 +9,9 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::job;
+use crate::lifecycle;
 use crate::market::sync as market_sync;
 use crate::state::AppState;
-use crate::talent::lifecycle;
 use crate::tracker::{analysis, extraction};
 
 /// How long an idle worker waits before looking for due jobs again.
@@ -26,6 +26,7 @@ pub mod kinds {
     pub const TRACKER_EXTRACT: &str = "tracker.extract_job";
     pub const TRACKER_ANALYZE: &str = "tracker.analyze";
     pub const STORAGE_SWEEP: &str = "storage.sweep_orphans";
+    pub const MAIL_SEND: &str = "mail.send";
 }
 
 /// Why a run failed; a permanent failure is not retried.
@@ -65,6 +66,7 @@ async fn perform(state: AppState, kind: String, payload: Value) -> Result<(), Jo
         kinds::TRACKER_EXTRACT => extraction::run_extraction_job(&state, &payload).await,
         kinds::TRACKER_ANALYZE => analysis::run::run_analysis_job(&state, &payload).await,
         kinds::STORAGE_SWEEP => lifecycle::sweep_orphans(&state).await.map(|_| ()),
+        kinds::MAIL_SEND => crate::mail::send_job(&state, &payload).await,
         other => Err(JobError::permanent(format!("unknown job kind {other:?}"))),
     }
 }

@@ -14,12 +14,13 @@ use utoipa::ToSchema;
 
 use super::fields::{Change, ProfileFields};
 use super::profile;
+use crate::accounts::codes::{self, Purpose};
 use crate::accounts::handlers::required_pair;
 use crate::accounts::registration::{RegisterRequest, registration_error, validate_registration};
 use crate::accounts::service::{self, LoginId};
 use crate::accounts::user::{self, AccountKind};
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
-use crate::extract::{ClientIp, Json, JsonValue};
+use crate::extract::{ClientIp, Json};
 use crate::state::AppState;
 use crate::validate::FieldErrors;
 
@@ -133,20 +134,14 @@ async fn login_as(
     Ok(Json(Gan7LoginResponse::new(user, pair)))
 }
 
-/// Create a talent or background account (`account_type`, or `role`, is required here) with
-/// the signup's profile fields; answers `success`, a message, and tokens like a login. The
-/// page's helper keys (`birth_month`, `birth_day`, `birth_year`) are the date of birth again
-/// and are not read.
-#[utoipa::path(post, path = "/api/register", tag = "accounts", request_body = RegisterRequest,
-    responses(
-        (status = 201, body = Gan7RegisterResponse),
-        (status = 400, description = "Field errors in DRF's shape, repeated under `errors` with `\"success\": false` and a `message` (what the page shows)"),
-        (status = 429, description = "Too many attempts"),
-    ))]
+/// Create a talent or background account (`POST /api/register/` with `account_type` or
+/// `role`; `signup` decides) with the signup's profile fields, and email a code that verifies
+/// the address; answers `success`, a message, and tokens like a login. The page's helper keys
+/// (`birth_month`, `birth_day`, `birth_year`) are the date of birth again and are not read.
 pub async fn register(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    JsonValue(body): JsonValue,
+    state: &AppState,
+    ip: std::net::IpAddr,
+    body: Value,
 ) -> ApiResult<(StatusCode, Json<Gan7RegisterResponse>)> {
     let account = match validate(&body) {
         Ok(account) => account,
@@ -154,8 +149,10 @@ pub async fn register(
     };
     let (new_user, fields) = account;
     state.auth_limiter.check(ip, Some(&new_user.email))?;
+    let (secret, now) = (&state.config.jwt_secret, state.clock.now_utc());
     let user = service::create_user_then(&state.db, new_user, async |txn, user| {
         profile::insert(txn, profile_row(&fields), user.id).await?;
+        codes::send(txn, secret, &user.email, Purpose::VerifyEmail, None, now).await?;
         super::handlers::update_account(txn, user, &fields)
             .await
             .map_err(|err| sea_orm::DbErr::Custom(err.to_string()))

@@ -58,6 +58,7 @@ pub async fn login(
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Invalid email/full name or password.".into()))?;
     let pair = state.tokens.issue_pair(user.id)?;
+    let profile_image = user.photo_url(&state.storage);
     Ok(Json(BreneoLoginResponse {
         access: pair.access,
         refresh: pair.refresh,
@@ -65,7 +66,7 @@ pub async fn login(
         last_name: user.last_name,
         email: user.email,
         phone_number: user.phone_number,
-        profile_image: user.avatar_url,
+        profile_image,
         user_type: "user",
     }))
 }

@@ -1,6 +1,7 @@
 //! The HTTP side of accounts, one file per product's contract, plus the shared pieces.
 
 pub mod breneo;
+pub mod email_codes;
 pub mod grooya;
 pub mod navigator;
 pub mod simplejwt;
