@@ -476,6 +476,33 @@ pub fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiErro
     }
 }
 
+/// A body that is a multipart form (its parts, and its text fields as a JSON object) or a JSON
+/// object (no parts): what the profile routes take, since their frontends send either.
+pub async fn read_form_or_json(
+    request: Request,
+    state: &AppState,
+) -> Result<(Vec<FormPart>, serde_json::Value), ApiError> {
+    let is_json = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+    if is_json {
+        let crate::extract::JsonValue(value) =
+            <crate::extract::JsonValue as axum::extract::FromRequest<AppState>>::from_request(
+                request, state,
+            )
+            .await?;
+        return Ok((Vec::new(), value));
+    }
+    let parts = read_multipart(request, state).await?.unwrap_or_default();
+    let mut fields = serde_json::Map::new();
+    for part in parts.iter().filter(|p| p.file_name.is_none()) {
+        fields.insert(part.name.clone(), serde_json::json!(part.text()));
+    }
+    Ok((parts, serde_json::Value::Object(fields)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,10 @@ pub mod http;
 pub mod images;
 /// Industries: the vocabulary, employer and job-title resolution, years and matching.
 pub mod industries;
+/// What spans every product's data: the account export, deletion, and the orphaned-file sweep.
+pub mod lifecycle;
+/// Outgoing email through the job queue: SMTP, or the log when none is configured.
+pub mod mail;
 /// Career Navigator's market data: job postings, trends and skill gaps.
 pub mod market;
 /// The schema, as sea-orm-migration migrations shared by both engines.
@@ -63,6 +67,8 @@ pub mod routes;
 pub mod sandbox;
 /// Running the HTTP server with graceful shutdown.
 pub mod server;
+/// `POST /api/register/`, shared by Gan7Club (with an account kind) and Breneo (without).
+pub mod signup;
 /// The skills taxonomy: canonical skills, aliases, categories, matching and search.
 pub mod skills;
 /// Shared application state handed to every handler.

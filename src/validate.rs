@@ -108,3 +108,28 @@ pub fn text_field(
         }
     }
 }
+/// A field every row must have: required in a whole write (`whole`), never blank when sent (a
+/// partial update may leave it out and keep `existing`).
+pub fn mandatory_text_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    existing: Option<&str>,
+    whole: bool,
+    max: usize,
+) -> String {
+    match value {
+        Some(_) => text_field(errors, field, value, None, true, max),
+        None => text_field(errors, field, None, existing, whole, max),
+    }
+}
+
+/// Digits with the usual separators and an optional leading `+`, 6 to 15 digits.
+pub fn is_phone_number(raw: &str) -> bool {
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    let body = raw.strip_prefix('+').unwrap_or(raw);
+    (6..=15).contains(&digits)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -().".contains(c))
+}

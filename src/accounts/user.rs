@@ -103,6 +103,14 @@ pub struct Model {
     pub location: Option<String>,
     /// The city the user's profile names (Gan7Club, Breneo).
     pub city: String,
+    /// Breneo's country or region field.
+    pub country_region: String,
+    /// Profile links by network (`github`, `linkedin`, `facebook`, `instagram`, `dribbble`,
+    /// `behance`, `youtube`, `tiktok`): Breneo's and Gan7Club's forms edit the same set.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub social_links: Json,
+    /// Storage key of the photo uploaded through Breneo's profile page.
+    pub profile_image_key: Option<String>,
     pub date_joined: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_login: Option<DateTimeUtc>,
@@ -130,6 +138,15 @@ impl Model {
     }
     pub fn is_background(&self) -> bool {
         self.account_kind == AccountKind::Background
+    }
+
+    /// The account's photo as an absolute URL: Breneo's upload, else the avatar link Grooya
+    /// keeps.
+    pub fn photo_url(&self, storage: &crate::storage::Storage) -> Option<String> {
+        self.profile_image_key
+            .as_deref()
+            .map(|key| storage.url(key))
+            .or_else(|| self.avatar_url.clone())
     }
 }
 

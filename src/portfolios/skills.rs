@@ -11,8 +11,10 @@ use utoipa::ToSchema;
 use crate::accounts::user_skill;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ActiveUser, Json, Path};
-use crate::profiles::skills::{SkillResponse, insert_skill, remove_skill, resolve_name, skills_of};
+use crate::extract::{ActiveUser, Json, Path, Query};
+use crate::profiles::skills::{
+    SearchQuery, SkillResponse, catalog_search, insert_skill, remove_skill, resolve_name, skills_of,
+};
 use crate::state::AppState;
 use crate::validate::{FieldErrors, check_max_chars};
 
@@ -52,14 +54,23 @@ async fn own_skill(
         .ok_or_else(|| ApiError::no_match("Skill"))
 }
 
-/// The user's skills, in the order added.
+/// Grooya: the user's skills, in the order added. With `?query=` (Breneo's skill suggestions,
+/// which share the path): the skills catalog's matches, `[{id, name, category}]`, no sign-in
+/// needed; the two are told apart by the query.
 #[utoipa::path(get, path = "/api/skills", tag = "grooya", security(("bearer" = [])),
-    responses((status = 200, body = [SkillResponse])))]
+    params(SearchQuery),
+    responses((status = 200, body = [SkillResponse], description = "The user's skills; with `query`, catalog matches (`[SkillSuggestion]`)")))]
 pub async fn list_skills(
     State(state): State<AppState>,
-    user: ActiveUser,
-) -> ApiResult<Json<Vec<SkillResponse>>> {
-    Ok(Json(skills_of(state.db.reader(), user.id()).await?))
+    Query(search): Query<SearchQuery>,
+    user: Result<ActiveUser, ApiError>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if search.query.is_some() {
+        return Ok(catalog_search(&search).into_response());
+    }
+    let user = user?;
+    Ok(Json(skills_of(state.db.reader(), user.id()).await?).into_response())
 }
 
 /// Add a skill.

@@ -18,6 +18,7 @@ pub struct Model {
     pub end_date: Option<Date>,
     pub end_precision: Option<Precision>,
     pub is_current: bool,
+    pub gpa: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -177,6 +177,27 @@ pub(crate) async fn load_profile(
     Ok(view)
 }
 
+/// The years a match is scored on, and where they came from: the user's own work history when
+/// careerhub has it (computed in its vocabulary: the most faithful), else the stored profile
+/// (which Breneo's frontend may have written in its own tags).
+pub(crate) async fn matching_years(
+    state: &AppState,
+    user_id: i64,
+) -> ApiResult<(Map<String, Value>, &'static str)> {
+    let rows = work_history(state.db.reader(), user_id).await?;
+    if !rows.is_empty() {
+        let breakdown = years::compute(&experiences_of(&rows), Utc::now().date_naive());
+        return Ok((breakdown.industry_years_json(), "work_history"));
+    }
+    let view = load_profile(state, user_id).await?;
+    let years = view
+        .as_ref()
+        .as_ref()
+        .and_then(|view| view.industry_years_json.as_object().cloned())
+        .unwrap_or_default();
+    Ok((years, "industry_profile"))
+}
+
 /// A user's stored industry profile row, if any.
 pub async fn stored_profile(
     conn: &impl ConnectionTrait,
@@ -336,13 +357,10 @@ pub async fn get_industry_match(
             "At most {MAX_MATCH_INDUSTRIES} industries can be matched at once."
         )));
     }
-    let view = load_profile(&state, user.id()).await?;
-    let years = view
-        .as_ref()
-        .as_ref()
-        .and_then(|view| view.industry_years_json.as_object().cloned())
-        .unwrap_or_default();
-    Ok(Json(industry_match(&years, &requested)))
+    let (years, source) = matching_years(&state, user.id()).await?;
+    let mut matched = industry_match(&years, &requested);
+    matched.years_from = source;
+    Ok(Json(matched))
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@
 //! stands until the next work-experience change.
 
 pub mod education;
+pub mod educations;
 pub mod industry;
 pub mod industry_profile;
+pub mod me;
 pub mod profile_writer;
 pub mod public;
 pub mod skills;

@@ -1,6 +1,7 @@
-//! `/api/me/skills/` (list, add `{name}`, delete) and `/api/skills/search/?query=` on the skills
-//! taxonomy: a known skill is stored under its canonical name and category, an unknown one as
-//! the user typed it.
+//! `/api/me/skills/` in Breneo's shape (`{id, skill_id, skill_name, created_at}`: add by name or
+//! by the catalog's id, delete by `skill_id`) and the skills catalog search
+//! (`/api/skills/search/?query=`, and `/api/skills/?query=`). A skill keeps the name the user
+//! gave; the taxonomy decides what it is (its key, so a skill is held once) and its category.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,9 +43,68 @@ impl From<user_skill::Model> for SkillResponse {
     }
 }
 
+/// A skill as Breneo's profile, home and jobs pages read it (`skill_name.toLowerCase()`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BreneoSkill {
+    pub id: i64,
+    /// The catalog's id for a skill it knows; otherwise one of the user's own, above
+    /// `CUSTOM_SKILL_IDS`. Deleting by it is what the app does.
+    pub skill_id: i64,
+    pub skill_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Skills the catalog does not know get ids from here up (the row's id added).
+pub const CUSTOM_SKILL_IDS: i64 = 1_000_000;
+
+/// The catalog id of a stored skill (see `BreneoSkill::skill_id`).
+pub fn skill_id_of(row: &user_skill::Model) -> i64 {
+    skills::taxonomy()
+        .lookup(&row.normalized_name)
+        .or_else(|| skills::taxonomy().lookup(&row.name))
+        .map_or(CUSTOM_SKILL_IDS + row.id, |skill| i64::from(skill.id))
+}
+
+impl From<user_skill::Model> for BreneoSkill {
+    fn from(row: user_skill::Model) -> Self {
+        BreneoSkill {
+            id: row.id,
+            skill_id: skill_id_of(&row),
+            skill_name: row.name,
+            created_at: row.created_at,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AddSkillRequest {
     pub name: Option<String>,
+    /// A catalog id (`/api/skills/?query=`), in place of `name`.
+    pub skill_id: Option<i64>,
+}
+
+async fn skill_rows(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> ApiResult<Vec<user_skill::Model>> {
+    Ok(user_skill::Entity::find()
+        .filter(user_skill::Column::UserId.eq(user_id))
+        .order_by_asc(user_skill::Column::Position)
+        .order_by_asc(user_skill::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// A user's skills in Breneo's shape, in the order they were added.
+pub async fn breneo_skills_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> ApiResult<Vec<BreneoSkill>> {
+    Ok(skill_rows(conn, user_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// A user's skills in the order they were added.
@@ -52,38 +112,52 @@ pub async fn skills_of(
     conn: &impl sea_orm::ConnectionTrait,
     user_id: i64,
 ) -> ApiResult<Vec<SkillResponse>> {
-    let rows = user_skill::Entity::find()
-        .filter(user_skill::Column::UserId.eq(user_id))
-        .order_by_asc(user_skill::Column::Position)
-        .order_by_asc(user_skill::Column::Id)
-        .all(conn)
-        .await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    Ok(skill_rows(conn, user_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// The user's skills.
 #[utoipa::path(get, path = "/api/me/skills", tag = "breneo", security(("bearer" = [])),
-    responses((status = 200, body = [SkillResponse])))]
+    responses((status = 200, body = [BreneoSkill])))]
 pub async fn list_my_skills(
     State(state): State<AppState>,
     user: ActiveUser,
-) -> ApiResult<Json<Vec<SkillResponse>>> {
-    Ok(Json(skills_of(state.db.reader(), user.id()).await?))
+) -> ApiResult<Json<Vec<BreneoSkill>>> {
+    Ok(Json(breneo_skills_of(state.db.reader(), user.id()).await?))
 }
 
-/// Add a skill by name (at most 100).
+/// Add a skill by name, or by catalog id (at most 100).
 #[utoipa::path(post, path = "/api/me/skills", tag = "breneo", security(("bearer" = [])),
     request_body = AddSkillRequest,
     responses(
-        (status = 201, body = SkillResponse),
+        (status = 201, body = BreneoSkill),
         (status = 400, description = "`{\"name\": [\"You already have this skill.\"]}` and other field errors"),
     ))]
 pub async fn add_my_skill(
     State(state): State<AppState>,
     user: ActiveUser,
     Json(body): Json<AddSkillRequest>,
-) -> ApiResult<(StatusCode, Json<SkillResponse>)> {
-    let created = insert_skill(&state, &user, body.name.as_deref(), None).await?;
+) -> ApiResult<(StatusCode, Json<BreneoSkill>)> {
+    let by_id = match body.skill_id {
+        Some(id) => Some(
+            u32::try_from(id)
+                .ok()
+                .and_then(|id| skills::taxonomy().by_id(id))
+                .map(|skill| skill.name.clone())
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "skill_id",
+                        format!("Invalid pk \"{id}\" - object does not exist."),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let name = by_id.as_deref().or(body.name.as_deref());
+    let created = insert_skill(&state, &user, name, None).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -152,16 +226,22 @@ pub async fn insert_skill(
     Ok(created)
 }
 
-/// Remove one of the user's skills.
+/// Remove one of the user's skills by its `skill_id` (what Breneo's sheet sends), or by its `id`.
 #[utoipa::path(delete, path = "/api/me/skills/{id}", tag = "breneo", security(("bearer" = [])),
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path, description = "The skill's `skill_id`, or its `id`")),
     responses((status = 204, description = "Deleted"), (status = 404, description = "Not the user's")))]
 pub async fn delete_my_skill(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    remove_skill(&state, &user, id, "UserSkill").await?;
+    let rows = skill_rows(state.db.reader(), user.id()).await?;
+    let row_id = rows
+        .iter()
+        .find(|row| skill_id_of(row) == id)
+        .or_else(|| rows.iter().find(|row| row.id == id))
+        .map_or(id, |row| row.id);
+    remove_skill(&state, &user, row_id, "UserSkill").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,6 +284,11 @@ pub struct SkillSuggestion {
 #[utoipa::path(get, path = "/api/skills/search", tag = "breneo", params(SearchQuery),
     responses((status = 200, body = [SkillSuggestion])))]
 pub async fn search_skills(Query(query): Query<SearchQuery>) -> Json<Vec<SkillSuggestion>> {
+    catalog_search(&query)
+}
+
+/// The catalog's matches for a search (Breneo's suggestions, on both of its paths).
+pub fn catalog_search(query: &SearchQuery) -> Json<Vec<SkillSuggestion>> {
     let limit = query
         .limit
         .unwrap_or(DEFAULT_SUGGESTIONS)

@@ -1,26 +1,24 @@
-//! `/api/work-experiences/` and `/api/educations/`: list (newest start first), create (at most
-//! ten each per user), read, update (`PUT` whole, `PATCH` partial) and delete, each user reaching
-//! only their own rows. Every work-experience change recomputes the industry profile in the
-//! same transaction.
+//! `/api/work-experiences/`: list (newest start first), create (at most ten per user), read,
+//! update (`PUT` whole, `PATCH` partial) and delete, each user reaching only their own rows.
+//! Every change recomputes the industry profile in the same transaction. The dates' rules are
+//! shared with `/api/educations/` (`educations`).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{education, industry, work_experience};
+use super::{industry, work_experience};
 use crate::accounts::service;
 use crate::dates::{DATE_FORMAT_ERROR, PartialDate};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
 use crate::extract::{ActiveUser, Json, Path, explicit_null};
 use crate::state::AppState;
-use crate::validate::{FieldErrors, WriteMode, text_field};
+use crate::validate::{FieldErrors, WriteMode, mandatory_text_field, text_field};
 
-const MAX_ENTRIES: u64 = 10;
+pub(super) const MAX_ENTRIES: u64 = 10;
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_JOB_TYPE_CHARS: usize = 50;
 const MAX_LOCATION_CHARS: usize = 200;
@@ -30,16 +28,16 @@ const MAX_DESCRIPTION_CHARS: usize = 5000;
 
 /// A validated start, end and "current" flag.
 #[derive(Clone, Copy, Debug)]
-struct Span {
-    start: PartialDate,
-    end: Option<PartialDate>,
-    is_current: bool,
+pub(super) struct Span {
+    pub(super) start: PartialDate,
+    pub(super) end: Option<PartialDate>,
+    pub(super) is_current: bool,
 }
 
 /// The dates of a write, after the contract's rules: dates as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`;
 /// the end on or after the start; a current entry has no end date (marking one current clears
 /// a stored end date; sending both is an error).
-fn validate_span(
+pub(super) fn validate_span(
     errors: &mut FieldErrors,
     mode: WriteMode,
     start: Option<&str>,
@@ -96,7 +94,7 @@ fn parse_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Partia
 }
 
 /// `PUT` replaces, `PATCH` amends.
-fn mode_of(method: &Method) -> WriteMode {
+pub(super) fn mode_of(method: &Method) -> WriteMode {
     if method == Method::PATCH {
         WriteMode::Patch
     } else {
@@ -133,6 +131,8 @@ pub struct WorkExperienceResponse {
     pub job_type: String,
     pub location: String,
     pub description: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<work_experience::Model> for WorkExperienceResponse {
@@ -147,6 +147,8 @@ impl From<work_experience::Model> for WorkExperienceResponse {
             job_type: row.job_type,
             location: row.location,
             description: row.description,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
 }
@@ -169,7 +171,7 @@ fn validate_work_experience(
     let mut errors = FieldErrors::default();
     let required = mode.requires_all();
     let old = |f: fn(&work_experience::Model) -> &str| existing.filter(|_| !required).map(f);
-    let job_title = text_field(
+    let job_title = mandatory_text_field(
         &mut errors,
         "job_title",
         body.job_title.as_deref(),
@@ -177,7 +179,7 @@ fn validate_work_experience(
         required,
         MAX_TITLE_CHARS,
     );
-    let company = text_field(
+    let company = mandatory_text_field(
         &mut errors,
         "company",
         body.company.as_deref(),
@@ -288,10 +290,11 @@ pub async fn create_work_experience(
     let user_id = user.id();
     let mut row = work_experience::ActiveModel {
         user_id: Set(user_id),
-        created_at: Set(db::now()),
         ..Default::default()
     };
     apply_work_experience(&mut row, fields);
+    // A new row was last updated when it was made.
+    row.created_at = row.updated_at.clone();
     let created = db::in_transaction(state.db.writer(), async |txn| {
         service::lock_user(txn, user_id).await?;
         let count = work_experience::Entity::find()
@@ -378,249 +381,5 @@ pub async fn delete_work_experience(
     })
     .await?;
     state.industry_profiles.forget(user_id);
-    Ok(StatusCode::NO_CONTENT)
-}
-
-// ---------- educations ----------
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct EducationRequest {
-    pub institution: Option<String>,
-    pub degree: Option<String>,
-    pub field_of_study: Option<String>,
-    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
-    pub start_date: Option<String>,
-    #[serde(default, deserialize_with = "explicit_null")]
-    #[schema(value_type = Option<String>)]
-    pub end_date: Option<Option<String>>,
-    pub is_current: Option<bool>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EducationResponse {
-    pub id: i64,
-    pub institution: String,
-    pub degree: String,
-    pub field_of_study: String,
-    pub start_date: String,
-    pub end_date: Option<String>,
-    pub is_current: bool,
-}
-
-impl From<education::Model> for EducationResponse {
-    fn from(row: education::Model) -> Self {
-        EducationResponse {
-            id: row.id,
-            start_date: row.start().format(),
-            end_date: row.end().map(|end| end.format()),
-            institution: row.institution,
-            degree: row.degree,
-            field_of_study: row.field_of_study,
-            is_current: row.is_current,
-        }
-    }
-}
-
-struct EducationFields {
-    institution: String,
-    degree: String,
-    field_of_study: String,
-    span: Span,
-}
-
-fn validate_education(
-    body: &EducationRequest,
-    mode: WriteMode,
-    existing: Option<&education::Model>,
-) -> ApiResult<EducationFields> {
-    let mut errors = FieldErrors::default();
-    let required = mode.requires_all();
-    let old = |f: fn(&education::Model) -> &str| existing.filter(|_| !required).map(f);
-    let institution = text_field(
-        &mut errors,
-        "institution",
-        body.institution.as_deref(),
-        old(|r| &r.institution),
-        required,
-        MAX_TITLE_CHARS,
-    );
-    let degree = text_field(
-        &mut errors,
-        "degree",
-        body.degree.as_deref(),
-        old(|r| &r.degree),
-        false,
-        MAX_TITLE_CHARS,
-    );
-    let field_of_study = text_field(
-        &mut errors,
-        "field_of_study",
-        body.field_of_study.as_deref(),
-        old(|r| &r.field_of_study),
-        false,
-        MAX_TITLE_CHARS,
-    );
-    let existing_span = existing.map(|row| Span {
-        start: row.start(),
-        end: row.end(),
-        is_current: row.is_current,
-    });
-    let span = validate_span(
-        &mut errors,
-        mode,
-        body.start_date.as_deref(),
-        body.end_date.as_ref().map(Option::as_deref),
-        body.is_current,
-        existing_span,
-    );
-    match span {
-        Some(span) if errors.is_empty() => Ok(EducationFields {
-            institution,
-            degree,
-            field_of_study,
-            span,
-        }),
-        _ => Err(errors.into_error()),
-    }
-}
-
-fn apply_education(row: &mut education::ActiveModel, fields: EducationFields) {
-    row.institution = Set(fields.institution);
-    row.degree = Set(fields.degree);
-    row.field_of_study = Set(fields.field_of_study);
-    row.start_date = Set(fields.span.start.date);
-    row.start_precision = Set(fields.span.start.precision);
-    row.end_date = Set(fields.span.end.map(|end| end.date));
-    row.end_precision = Set(fields.span.end.map(|end| end.precision));
-    row.is_current = Set(fields.span.is_current);
-    row.updated_at = Set(db::now());
-}
-
-async fn own_education(
-    conn: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-    id: i64,
-) -> ApiResult<education::Model> {
-    education::Entity::find_by_id(id)
-        .filter(education::Column::UserId.eq(user_id))
-        .one(conn)
-        .await?
-        .ok_or_else(|| ApiError::no_match("Education"))
-}
-
-/// The user's educations, newest start first.
-#[utoipa::path(get, path = "/api/educations", tag = "breneo", security(("bearer" = [])),
-    responses((status = 200, body = [EducationResponse])))]
-pub async fn list_educations(
-    State(state): State<AppState>,
-    user: ActiveUser,
-) -> ApiResult<Json<Vec<EducationResponse>>> {
-    let rows = education::Entity::find()
-        .filter(education::Column::UserId.eq(user.id()))
-        .order_by_desc(education::Column::StartDate)
-        .order_by_desc(education::Column::Id)
-        .all(state.db.reader())
-        .await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
-}
-
-/// Add an education (at most ten per user).
-#[utoipa::path(post, path = "/api/educations", tag = "breneo", security(("bearer" = [])),
-    request_body = EducationRequest,
-    responses(
-        (status = 201, body = EducationResponse),
-        (status = 400, description = "Field errors (DRF shape) or `{\"detail\": \"Maximum 10 education entries allowed per user.\"}`"),
-    ))]
-pub async fn create_education(
-    State(state): State<AppState>,
-    user: ActiveUser,
-    Json(body): Json<EducationRequest>,
-) -> ApiResult<(StatusCode, Json<EducationResponse>)> {
-    let fields = validate_education(&body, WriteMode::Create, None)?;
-    let user_id = user.id();
-    let mut row = education::ActiveModel {
-        user_id: Set(user_id),
-        created_at: Set(db::now()),
-        ..Default::default()
-    };
-    apply_education(&mut row, fields);
-    let created = db::in_transaction(state.db.writer(), async |txn| {
-        service::lock_user(txn, user_id).await?;
-        let count = education::Entity::find()
-            .filter(education::Column::UserId.eq(user_id))
-            .count(txn)
-            .await?;
-        if count >= MAX_ENTRIES {
-            return Err(ApiError::BadRequest(
-                "Maximum 10 education entries allowed per user.".into(),
-            ));
-        }
-        Ok(row.insert(txn).await?)
-    })
-    .await?;
-    Ok((StatusCode::CREATED, Json(created.into())))
-}
-
-/// One of the user's educations.
-#[utoipa::path(get, path = "/api/educations/{id}", tag = "breneo", security(("bearer" = [])),
-    params(("id" = i64, Path)),
-    responses((status = 200, body = EducationResponse), (status = 404, description = "Not the user's")))]
-pub async fn get_education(
-    State(state): State<AppState>,
-    user: ActiveUser,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<EducationResponse>> {
-    Ok(Json(
-        own_education(state.db.reader(), user.id(), id)
-            .await?
-            .into(),
-    ))
-}
-
-/// Change an education: `PUT` sends it whole, `PATCH` only what changes.
-#[utoipa::path(method(put, patch), path = "/api/educations/{id}", tag = "breneo",
-    security(("bearer" = [])), params(("id" = i64, Path)), request_body = EducationRequest,
-    responses(
-        (status = 200, body = EducationResponse),
-        (status = 400, description = "Field errors, DRF shape"),
-        (status = 404, description = "Not the user's"),
-    ))]
-pub async fn update_education(
-    State(state): State<AppState>,
-    user: ActiveUser,
-    method: Method,
-    Path(id): Path<i64>,
-    Json(body): Json<EducationRequest>,
-) -> ApiResult<Json<EducationResponse>> {
-    let user_id = user.id();
-    let updated = db::in_transaction(state.db.writer(), async |txn| {
-        let existing = own_education(txn, user_id, id).await?;
-        let fields = validate_education(&body, mode_of(&method), Some(&existing))?;
-        let mut row: education::ActiveModel = existing.into();
-        apply_education(&mut row, fields);
-        Ok::<_, ApiError>(row.update(txn).await?)
-    })
-    .await?;
-    Ok(Json(updated.into()))
-}
-
-/// Remove an education.
-#[utoipa::path(delete, path = "/api/educations/{id}", tag = "breneo", security(("bearer" = [])),
-    params(("id" = i64, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, description = "Not the user's")))]
-pub async fn delete_education(
-    State(state): State<AppState>,
-    user: ActiveUser,
-    Path(id): Path<i64>,
-) -> ApiResult<StatusCode> {
-    let user_id = user.id();
-    db::in_transaction(state.db.writer(), async |txn| {
-        let existing = own_education(txn, user_id, id).await?;
-        education::Entity::delete_by_id(existing.id)
-            .exec(txn)
-            .await?;
-        Ok::<_, ApiError>(())
-    })
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -156,6 +156,11 @@ impl Taxonomy {
         &self.skills
     }
 
+    /// The skill with this id (its line in the data file).
+    pub fn by_id(&self, id: u32) -> Option<&Skill> {
+        self.skills.get(usize::try_from(id).ok()?.checked_sub(1)?)
+    }
+
     /// The skill a name or alias stands for, however it is cased, spaced or punctuated.
     pub fn lookup(&self, raw: &str) -> Option<&Skill> {
         self.by_key.get(&key(raw)).map(|&index| &self.skills[index])

@@ -17,10 +17,11 @@ use serde_json::{Value, json};
 use super::fields::{Change, ProfileFields};
 use super::profile;
 use super::view::{ProfileKind, ProfileResponse, ProfileUpdatedResponse, full_profile};
+use crate::accounts::social;
 use crate::accounts::user::{self, Names};
 use crate::db;
 use crate::error::{ApiError, ApiResult, PERMISSION_DENIED};
-use crate::extract::{ActiveUser, FormPart, Json, read_multipart};
+use crate::extract::{ActiveUser, FormPart, Json, read_form_or_json};
 use crate::images::{self, CleanImage, Output};
 use crate::state::AppState;
 use crate::storage::Storage;
@@ -72,29 +73,6 @@ async fn get_profile(
 struct ProfileUpdate {
     picture: Option<(CleanImage, CleanImage)>,
     fields: ProfileFields,
-}
-
-/// Reads the update from a multipart form or a JSON object.
-async fn read_update(request: Request, state: &AppState) -> ApiResult<(Vec<FormPart>, Value)> {
-    let is_json = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
-    if is_json {
-        let crate::extract::JsonValue(value) =
-            <crate::extract::JsonValue as axum::extract::FromRequest<AppState>>::from_request(
-                request, state,
-            )
-            .await?;
-        return Ok((Vec::new(), value));
-    }
-    let parts = read_multipart(request, state).await?.unwrap_or_default();
-    let mut fields = serde_json::Map::new();
-    for part in parts.iter().filter(|p| p.file_name.is_none()) {
-        fields.insert(part.name.clone(), json!(part.text()));
-    }
-    Ok((parts, Value::Object(fields)))
 }
 
 /// The picture: decoded and cleaned first (a file that does not decode is "not an image",
@@ -245,7 +223,7 @@ async fn post_profile(
 ) -> ApiResult<Json<ProfileUpdatedResponse>> {
     check_kind(&user, kind)?;
     let account = &user.0.user;
-    let (parts, body) = read_update(request, &state).await?;
+    let (parts, body) = read_form_or_json(request, &state).await?;
     let update = validate_update(&state, account, parts, &body).await?;
     let user_id = user.id();
     let existing = profile::ensure(state.db.writer(), user_id).await?;
@@ -359,4 +337,54 @@ pub async fn post_talent_profile(
     request: Request,
 ) -> ApiResult<Json<ProfileUpdatedResponse>> {
     post_profile(state, user, ProfileKind::Talent, request).await
+}
+
+/// The account's Facebook, Instagram, YouTube and TikTok links (`""` for none).
+fn gan7_links(user: &user::Model) -> Value {
+    let mut links = social::links(user, &social::GAN7_NETWORKS);
+    if let Some(map) = links.as_object_mut() {
+        for value in map.values_mut() {
+            if value.is_null() {
+                *value = json!("");
+            }
+        }
+    }
+    links
+}
+
+/// The profile's social links, as the profile tab reads them.
+#[utoipa::path(get, path = "/api/profile/social-media", tag = "gan7club", security(("bearer" = [])),
+    responses((status = 200, description = "`{facebook, instagram, youtube, tiktok}`"),
+        (status = 403, description = "No or a bad token")))]
+pub async fn get_social_media(Gan7User(user): Gan7User) -> Json<Value> {
+    Json(gan7_links(&user.0.user))
+}
+
+/// Replace the profile's social links (the four networks; an empty string removes one). They are
+/// the account's links, which Breneo's profile shows too.
+#[utoipa::path(post, path = "/api/profile/social-media", tag = "gan7club", security(("bearer" = [])),
+    request_body(content = Object, description = "`{facebook, instagram, youtube, tiktok}`"),
+    responses((status = 200, description = "The stored links"), (status = 400, description = "`{\"social_links\": […]}`"),
+        (status = 403, description = "No or a bad token")))]
+pub async fn post_social_media(
+    State(state): State<AppState>,
+    Gan7User(user): Gan7User,
+    Json(body): Json<Value>,
+) -> ApiResult<Json<Value>> {
+    let current = &user.0.user;
+    let mut errors = FieldErrors::default();
+    let merged = social::merged_links(
+        &current.social_links,
+        &body,
+        &social::GAN7_NETWORKS,
+        "social_links",
+        &mut errors,
+    );
+    errors.into_result()?;
+    let mut row: user::ActiveModel = current.clone().into();
+    row.social_links = Set(merged);
+    row.updated_at = Set(db::now());
+    let updated = row.update(state.db.writer()).await?;
+    state.accounts.forget(updated.id);
+    Ok(Json(gan7_links(&updated)))
 }

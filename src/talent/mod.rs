@@ -1,12 +1,10 @@
 //! Gan7Club (`specs/profile-pictures.md`, CONTRACTS.md "Gan7Club"): talent and background
 //! accounts (sign-up and logins), their profiles with pictures, the profile score, plans and
-//! subscriptions, and the account lifecycle every product shares (export, deletion, the
-//! orphaned-file sweep).
+//! subscriptions.
 
 pub mod auth;
 pub mod fields;
 pub mod handlers;
-pub mod lifecycle;
 pub mod payments;
 pub mod profile;
 pub mod score;

@@ -109,7 +109,7 @@ pub async fn list_subscriptions(
     Gan7User(user): Gan7User,
 ) -> ApiResult<Json<Vec<SubscriptionItem>>> {
     let rows = subscription::subscriptions_of(state.db.reader(), user.id()).await?;
-    let now = chrono::Utc::now();
+    let now = state.clock.now_utc();
     let prices = &state.config.plan_prices;
     Ok(Json(
         rows.iter()
@@ -130,4 +130,43 @@ pub async fn list_subscriptions(
             })
             .collect(),
     ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySubscriptionResponse {
+    /// A paid plan is active now (what gates Breneo's CV import card).
+    pub is_active: bool,
+    /// `free`, `starter`, `pro` or `premium`.
+    pub plan: String,
+    pub plan_name: String,
+    /// When the plan ends; careerhub does not bill, so nothing is due before then.
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub next_payment_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// No card is kept: plans are granted, not bought.
+    pub card_mask: Option<String>,
+    pub card_type: Option<String>,
+}
+
+/// The signed-in user's plan, as Breneo's sidebar and CV import card read it.
+#[utoipa::path(get, path = "/api/me/subscription", tag = "breneo", security(("bearer" = [])),
+    responses((status = 200, body = MySubscriptionResponse)))]
+pub async fn my_subscription(
+    State(state): State<AppState>,
+    user: crate::extract::ActiveUser,
+) -> ApiResult<Json<MySubscriptionResponse>> {
+    let rows = subscription::subscriptions_of(state.db.reader(), user.id()).await?;
+    let now = state.clock.now_utc();
+    let current = rows.iter().find(|row| row.is_current(now));
+    let tier = current
+        .and_then(|row| subscription::parse_plan(&row.plan))
+        .unwrap_or(SubscriptionTier::Free);
+    Ok(Json(MySubscriptionResponse {
+        is_active: current.is_some(),
+        plan: plans::code(tier).into(),
+        plan_name: format!("{} Plan", plans::names(tier)[0]),
+        ends_at: current.and_then(|row| row.ends_at),
+        next_payment_date: None,
+        card_mask: None,
+        card_type: None,
+    }))
 }

@@ -197,9 +197,20 @@ impl TestApp {
         parts: &[FormField<'_>],
         token: Option<&str>,
     ) -> TestResponse {
+        self.multipart_as(Method::POST, path, parts, token).await
+    }
+
+    /// A multipart/form-data request with another method (Breneo's photo upload is a `PATCH`).
+    pub async fn multipart_as(
+        &self,
+        method: Method,
+        path: &str,
+        parts: &[FormField<'_>],
+        token: Option<&str>,
+    ) -> TestResponse {
         let (content_type, body) = multipart_body(parts);
         let mut builder = Request::builder()
-            .method(Method::POST)
+            .method(method)
             .uri(path)
             .header(header::CONTENT_TYPE, content_type);
         if let Some(token) = token {

@@ -69,6 +69,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/educations/{id}/", Owned(Education)),
     ("PATCH", "/api/educations/{id}/", Owned(Education)),
     ("GET", "/api/job-postings/", Open),
+    ("GET", "/api/job-details/", Open),
+    ("GET", "/api/companies/{name}/", Open),
+    ("GET", "/api/search/", Open),
+    ("GET", "/api/v1/jobs/", Open),
+    ("GET", "/api", Open),
     ("POST", "/api/jobs/create/", Own),
     ("GET", "/api/jobs/list/", Own),
     ("GET", "/api/jobs/{id}/", Owned(Application)),
@@ -88,6 +93,12 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/api/me/profile/", Own),
     ("PATCH", "/api/me/profile/", Own),
     ("GET", "/api/me/skills/", Own),
+    ("GET", "/api/me/subscription/", Own),
+    ("GET", "/api/profile/", Own),
+    ("PUT", "/api/profile/", Own),
+    ("PATCH", "/api/profile/", Own),
+    ("GET", "/api/profile/social-media/", Own),
+    ("POST", "/api/profile/social-media/", Own),
     ("POST", "/api/me/skills/", Own),
     ("DELETE", "/api/me/skills/{id}/", Owned(UserSkill)),
     ("GET", "/api/portfolios/", Own),
@@ -114,6 +125,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("POST", "/api/refresh/", Open),
     ("POST", "/api/register/", Open),
+    ("POST", "/api/verify-code/", Open),
+    ("POST", "/api/resend-code/", Open),
+    ("POST", "/password-reset/request", Open),
+    ("POST", "/password-reset/verify", Open),
+    ("POST", "/password-reset/set-new", Open),
     ("GET", "/api/payments/plans/", Open),
     ("GET", "/api/payments/subscriptions/", Own),
     ("GET", "/api/resumes/", Own),
@@ -190,7 +206,8 @@ async fn every_route_is_classified() {
         "classify every route in tests/api/isolation.rs: unclassified {unclassified:?}, no longer documented {stale:?}"
     );
     for (_, path, access) in ROUTES {
-        let takes_id = path.contains('{');
+        // A company's name is public; every other path parameter names someone's record.
+        let takes_id = path.contains('{') && !path.contains("{name}");
         assert_eq!(takes_id, matches!(access, Owned(_)), "{path} is {access:?}");
     }
 }
@@ -232,6 +249,16 @@ async fn owner_fixtures(app: &TestApp, owner_id: i64, token: &str) -> Fixtures {
     )
     .await;
     let user_skill = created(app, token, "/api/me/skills/", json!({"name": "Go"})).await;
+    // Public profiles are visible by default: this owner has switched theirs off.
+    let private = app
+        .call(
+            Method::PATCH,
+            "/api/me/profile/",
+            Some(json!({"profile_public": false})),
+            Some(token),
+        )
+        .await;
+    assert_eq!(private.status, StatusCode::OK, "{}", private.text);
     let application = created(app, token, "/api/jobs/create/", json!({"company_name": "Acme", "job_title": "Engineer", "job_description": "Rust, SQL and care."})).await;
     let portfolio = created(
         app,

@@ -163,7 +163,7 @@ async fn the_sweep_deletes_old_unreferenced_files_only() {
             .set_modified(two_hours_ago)
             .unwrap();
     }
-    let deleted = careerhub::talent::lifecycle::sweep_orphans(&app.state)
+    let deleted = careerhub::lifecycle::sweep_orphans(&app.state)
         .await
         .unwrap();
     assert_eq!(deleted, 1);

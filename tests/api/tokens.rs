@@ -241,7 +241,7 @@ async fn logout_deactivation_and_deletion_end_a_refresh_token() {
 
     let deleted = app.seed_user("deleted@example.com").await;
     let last = app.state.tokens.issue_pair(deleted.id).unwrap();
-    careerhub::talent::lifecycle::delete_account(&app.state, deleted.id)
+    careerhub::lifecycle::delete_account(&app.state, deleted.id)
         .await
         .unwrap();
     app.post("/api/token/refresh/", json!({"refresh": last.refresh}))

@@ -20,9 +20,9 @@ use crate::admin::page::{
 use crate::admin::session::{AdminForm, NoFields, SUPERUSERS_ONLY, Staff};
 use crate::db;
 use crate::extract::Path;
+use crate::lifecycle;
 use crate::quota;
 use crate::state::AppState;
-use crate::talent::lifecycle;
 use crate::talent::subscription::{self, plan_name};
 
 const PATH: &str = "/admin/users";

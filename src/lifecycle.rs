@@ -10,12 +10,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use futures::TryStreamExt;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::{profile, subscription};
 use crate::accounts::service::{self, LoginId};
 use crate::accounts::user;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
@@ -24,23 +23,26 @@ use crate::portfolios::assets::{AssetResponse, asset};
 use crate::portfolios::handlers::PortfolioResponse;
 use crate::portfolios::portfolio;
 use crate::portfolios::projects::{ProjectResponse, project};
+use crate::profiles::educations::EducationResponse;
 use crate::profiles::skills::skills_of;
-use crate::profiles::work_history::{EducationResponse, WorkExperienceResponse};
+use crate::profiles::work_history::WorkExperienceResponse;
 use crate::profiles::{education, industry_profile, work_experience};
 use crate::queue::worker::JobError;
 use crate::resumes::resume;
 use crate::state::AppState;
+use crate::talent::{profile, subscription};
 use crate::tracker::analysis::handlers::AnalysisResponse;
 use crate::tracker::analysis::record;
 use crate::tracker::application;
 use crate::tracker::applications::JobApplicationResponse;
 
 /// Where user files live; the sweep looks under each.
-const FILE_PREFIXES: [&str; 4] = [
+const FILE_PREFIXES: [&str; 5] = [
     "resumes/",
     "assets/",
     "profile_pictures/",
     "background_profile_pictures/",
+    "profile_images/",
 ];
 /// Files younger than this are never swept: their row may not be committed yet.
 const SWEEP_MIN_AGE: Duration = Duration::from_secs(60 * 60);
@@ -176,6 +178,9 @@ async fn file_keys_of(conn: &impl ConnectionTrait, user_id: i64) -> ApiResult<Ve
         keys.extend(row.picture_key);
         keys.extend(row.thumbnail_key);
     }
+    if let Some(account) = user::Entity::find_by_id(user_id).one(conn).await? {
+        keys.extend(account.profile_image_key);
+    }
     Ok(keys)
 }
 
@@ -244,6 +249,14 @@ async fn referenced_keys(conn: &impl ConnectionTrait) -> Result<HashSet<String>,
         keys.extend(row.picture_key);
         keys.extend(row.thumbnail_key);
     }
+    let photos: Vec<Option<String>> = user::Entity::find()
+        .select_only()
+        .column(user::Column::ProfileImageKey)
+        .filter(user::Column::ProfileImageKey.is_not_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    keys.extend(photos.into_iter().flatten());
     Ok(keys)
 }
 
