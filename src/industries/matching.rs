@@ -8,7 +8,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::normalize_tag;
+use super::breneo_tags::canonical_tag;
 
 /// Pairs of industries whose experience carries over (symmetric).
 const RELATED: &[(&str, &str)] = &[
@@ -54,16 +54,21 @@ const RELATED_BASE: f64 = 25.0;
 const RELATED_PER_YEAR: f64 = 6.25;
 const RELATED_ONLY_CAP: f64 = 50.0;
 
+/// The industries whose experience carries over to `industry`: careerhub's related pairs, and
+/// the Breneo frontend's tags tied to it (`payments` ↔ `fintech`, `technology` ↔ `saas`, …).
 pub fn related_industries(industry: &str) -> impl Iterator<Item = &'static str> + '_ {
-    RELATED.iter().filter_map(move |(a, b)| {
-        if *a == industry {
-            Some(*b)
-        } else if *b == industry {
-            Some(*a)
-        } else {
-            None
-        }
-    })
+    RELATED
+        .iter()
+        .filter_map(move |(a, b)| {
+            if *a == industry {
+                Some(*b)
+            } else if *b == industry {
+                Some(*a)
+            } else {
+                None
+            }
+        })
+        .chain(super::breneo_tags::related_tags(industry))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -92,16 +97,20 @@ pub struct IndustryMatch {
     /// Sentences a job card can show, best first.
     pub reasons: Vec<String>,
     pub scores: Vec<IndustryScore>,
+    /// Whose years the reasons use: `work_history` (computed from the user's experiences) or
+    /// `industry_profile` (the stored profile, which Breneo's frontend may have written).
+    pub years_from: &'static str,
 }
 
 /// Years the user has in an industry, by the keys of their industry-years map (any case).
 fn years_in(user_years: &serde_json::Map<String, serde_json::Value>, industry: &str) -> f64 {
     user_years
         .iter()
-        .filter(|(key, _)| normalize_tag(key) == industry)
+        .filter(|(key, _)| canonical_tag(key) == industry)
         .filter_map(|(_, value)| value.as_f64())
         .filter(|years| years.is_finite() && *years > 0.0)
-        .sum()
+        // Not `sum()`: an empty f64 sum is -0.0, which would serialize as `-0.0`.
+        .fold(0.0, |total, years| total + years)
 }
 
 fn score_one(
@@ -140,7 +149,7 @@ pub fn industry_match(
     let mut industries: Vec<String> = Vec::new();
     for tag in posting_industries
         .iter()
-        .map(|raw| normalize_tag(raw))
+        .map(|raw| canonical_tag(raw))
         .filter(|t| !t.is_empty())
     {
         if !industries.contains(&tag) {
@@ -159,6 +168,7 @@ pub fn industry_match(
         reasons: scores.iter().flat_map(reasons_for).collect(),
         industries,
         scores,
+        years_from: "industry_profile",
     }
 }
 

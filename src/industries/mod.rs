@@ -3,6 +3,7 @@
 //! experience per industry from a work history (`years`), and the industry match of a user
 //! against a posting (`matching`).
 
+pub mod breneo_tags;
 pub mod matching;
 pub mod years;
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod analytics;
 pub mod cache;
+pub mod feed;
 pub mod gap;
 pub mod handlers;
 pub mod import;

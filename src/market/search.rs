@@ -22,7 +22,7 @@ use crate::accounts::service::load_account;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Json, Query};
 use crate::industries::matching::{IndustryMatch, industry_match};
-use crate::profiles::industry::load_profile;
+use crate::profiles::industry::matching_years;
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: u64 = 20;
@@ -40,6 +40,99 @@ pub struct PostingFilter {
     pub remote: Option<bool>,
     /// Postings naming any of these (normalized through the taxonomy).
     pub skills: Vec<String>,
+    /// Any of these in the title, any case (Breneo's interest chips).
+    pub titles: Vec<String>,
+    /// Any of these in the location, any case.
+    pub locations: Vec<String>,
+    /// Any of these in the company name, any case.
+    pub companies: Vec<String>,
+    /// The searched role is one of these, any case (Breneo's `role_category`).
+    pub roles: Vec<String>,
+    /// The title says one of these levels (Breneo's seniority filter).
+    pub seniority: Vec<Seniority>,
+    /// Scraped at or after this.
+    pub since: Option<DateTime<Utc>>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
+}
+
+/// A job's level as its title states it; postings carry no other level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seniority {
+    Intern,
+    Junior,
+    /// No level word in the title: most postings for an experienced, non-lead engineer.
+    Mid,
+    Senior,
+    Lead,
+}
+
+impl Seniority {
+    /// `intern`, `junior`, `mid`, `senior` or `lead` (Breneo's values).
+    pub fn parse(raw: &str) -> Option<Seniority> {
+        Some(match raw.trim().to_ascii_lowercase().as_str() {
+            "intern" | "internship" => Seniority::Intern,
+            "junior" | "entry" => Seniority::Junior,
+            "mid" | "middle" => Seniority::Mid,
+            "senior" => Seniority::Senior,
+            "lead" => Seniority::Lead,
+            _ => return None,
+        })
+    }
+
+    /// The title words that say this level.
+    fn words(self) -> &'static [&'static str] {
+        match self {
+            Seniority::Intern => &["intern", "trainee"],
+            Seniority::Junior => &["junior", "jr", "entry level", "graduate"],
+            Seniority::Mid => &["mid", "middle", "intermediate"],
+            Seniority::Senior => &["senior", "sr"],
+            Seniority::Lead => &["lead", "principal", "staff", "head of"],
+        }
+    }
+
+    fn title_condition(self) -> Condition {
+        let any_word = |words: &[&str]| {
+            words
+                .iter()
+                .fold(Condition::any(), |any, word| any.add(title_says(word)))
+        };
+        match self {
+            // Mid: said outright, or no other level said at all.
+            Seniority::Mid => {
+                let others = [
+                    Seniority::Intern,
+                    Seniority::Junior,
+                    Seniority::Senior,
+                    Seniority::Lead,
+                ]
+                .iter()
+                .fold(Condition::any(), |any, level| {
+                    any.add(any_word(level.words()))
+                });
+                Condition::any()
+                    .add(any_word(self.words()))
+                    .add(others.not())
+            }
+            _ => any_word(self.words()),
+        }
+    }
+}
+
+/// The title says `word` as a whole word (`intern` not in "internal", `sr` not in "srs"): the
+/// lowercased title with its punctuation made spaces has it alone, first, last or between
+/// spaces. Plain `replace` and `LIKE`, so SQLite and PostgreSQL agree.
+fn title_says(word: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, Func};
+    let mut words = lower(job_posting::Column::Title);
+    for mark in ["(", ")", "/", "-", ",", ".", "|", ":"] {
+        words = Expr::expr(Func::cust("replace").args([words, Expr::val(mark), Expr::val(" ")]));
+    }
+    Condition::any()
+        .add(words.clone().eq(word))
+        .add(words.clone().like(escaped_like(format!("{word} %"))))
+        .add(words.clone().like(escaped_like(format!("% {word}"))))
+        .add(words.like(escaped_like(format!("% {word} %"))))
 }
 
 /// One page of matching postings, newest first, and how many match in all.
@@ -71,11 +164,47 @@ pub async fn search(
     if !skills.is_empty() {
         condition = condition.add(names_any_skill(conn, skills));
     }
+    let any_of = |column: Column, words: &[String]| {
+        words.iter().fold(Condition::any(), |any, word| {
+            any.add(lower(column).like(escaped_like(contains_pattern(word))))
+        })
+    };
+    if !filter.titles.is_empty() {
+        condition = condition.add(any_of(Column::Title, &filter.titles));
+    }
+    if !filter.locations.is_empty() {
+        condition = condition.add(any_of(Column::Location, &filter.locations));
+    }
+    if !filter.companies.is_empty() {
+        condition = condition.add(any_of(Column::Company, &filter.companies));
+    }
+    if !filter.roles.is_empty() {
+        let roles = filter.roles.iter().map(|role| role.to_lowercase());
+        condition = condition.add(lower(Column::SearchKeywords).is_in(roles));
+    }
+    if !filter.seniority.is_empty() {
+        condition = condition.add(
+            filter
+                .seniority
+                .iter()
+                .fold(Condition::any(), |any, level| {
+                    any.add(level.title_condition())
+                }),
+        );
+    }
+    if let Some(since) = filter.since {
+        condition = condition.add(Column::ScrapedAt.gte(since));
+    }
     let query = job_posting::Entity::find().filter(condition);
     let total = query.clone().count(conn).await?;
+    let order = if filter.oldest_first {
+        sea_orm::Order::Asc
+    } else {
+        sea_orm::Order::Desc
+    };
     let page = query
-        .order_by_desc(Column::ScrapedAt)
-        .order_by_desc(Column::Id)
+        .order_by(Column::ScrapedAt, order.clone())
+        .order_by(Column::Id, order)
         .limit(limit)
         .offset(offset)
         .all(conn)
@@ -204,20 +333,15 @@ pub async fn search_postings(
     let mut cards: Vec<PostingCard> = rows.into_iter().map(PostingCard::from).collect();
     if let Some(user) = user {
         let account = load_account(&state, user.id).await?;
-        let profile = load_profile(&state, user.id).await?;
-        let years = profile
-            .as_ref()
-            .as_ref()
-            .and_then(|view| view.industry_years_json.as_object().cloned())
-            .unwrap_or_default();
+        let (years, source) = matching_years(&state, user.id).await?;
         let user_skills = normalize_skills(&account.skills);
         for card in &mut cards {
             card.skill_match = Some(skill_match(&card.skills, &user_skills));
-            card.industry_match = Some(
-                card.company_industry
-                    .as_ref()
-                    .map(|industry| industry_match(&years, std::slice::from_ref(industry))),
-            );
+            card.industry_match = Some(card.company_industry.as_ref().map(|industry| {
+                let mut matched = industry_match(&years, std::slice::from_ref(industry));
+                matched.years_from = source;
+                matched
+            }));
         }
     }
     let page_link = |offset: u64| page_url(&params, limit, offset);
@@ -284,10 +408,11 @@ fn filter_from(params: &HashMap<String, String>) -> ApiResult<PostingFilter> {
         location: text("location")?,
         remote,
         skills,
+        ..PostingFilter::default()
     })
 }
 
-fn number_param(
+pub(super) fn number_param(
     params: &HashMap<String, String>,
     name: &str,
     default: u64,

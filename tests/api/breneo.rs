@@ -1,11 +1,13 @@
-//! Breneo: the industry profile contract, work history and educations, skills on the taxonomy,
-//! the server-side industry computation and match, public profiles, and isolation between users.
+//! Breneo: the industry profile contract, the server-side industry computation and match, and
+//! isolation between users (work history, educations and skills are in `breneo_history` and
+//! `breneo_profile`).
 
 use axum::http::{Method, StatusCode};
-use careerhub::profiles::{industry_profile, work_experience};
+use careerhub::profiles::industry_profile;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
+use crate::breneo_history::stripe_job;
 use crate::helpers::TestApp;
 
 async fn profile_row(app: &TestApp, user_id: i64) -> Option<industry_profile::Model> {
@@ -189,257 +191,6 @@ async fn every_invalid_body_is_a_400_with_its_message_and_changes_nothing() {
     );
 }
 
-// ---------- work experiences ----------
-
-fn stripe_job() -> Value {
-    json!({"job_title": "Backend Engineer", "company": "Stripe, Inc.", "start_date": "2020-01-01", "end_date": "2021-12-31",
-           "is_current": false, "job_type": "full-time", "location": "Dublin", "description": "Payments APIs"})
-}
-
-#[tokio::test]
-async fn work_experiences_are_created_listed_newest_first_read_updated_and_deleted() {
-    let app = TestApp::new().await;
-    let user = app.seed_user("nino@breneo.ge").await;
-    let token = app.access_token(user.id);
-
-    let created = app
-        .call(
-            Method::POST,
-            "/api/work-experiences/",
-            Some(stripe_job()),
-            Some(&token),
-        )
-        .await;
-    let first = created.assert_status(StatusCode::CREATED).clone();
-    let id = first["id"].as_i64().unwrap();
-    assert_eq!(
-        first,
-        json!({"id": id, "job_title": "Backend Engineer", "company": "Stripe, Inc.", "start_date": "2020-01-01",
-        "end_date": "2021-12-31", "is_current": false, "job_type": "full-time", "location": "Dublin", "description": "Payments APIs"})
-    );
-
-    let newer = json!({"job_title": "Staff Engineer", "company": "Revolut", "start_date": "2022-03", "is_current": true});
-    let second = app
-        .call(
-            Method::POST,
-            "/api/work-experiences",
-            Some(newer),
-            Some(&token),
-        )
-        .await;
-    let second = second.assert_status(StatusCode::CREATED).clone();
-    assert_eq!(
-        (
-            second["start_date"].clone(),
-            second["end_date"].clone(),
-            second["job_type"].clone()
-        ),
-        (json!("2022-03"), Value::Null, json!(""))
-    );
-
-    let list = app.get("/api/work-experiences/", Some(&token)).await;
-    assert_eq!(list.assert_status(StatusCode::OK), &json!([second, first]));
-    app.get(&format!("/api/work-experiences/{id}/"), Some(&token))
-        .await
-        .assert(StatusCode::OK, first.clone());
-
-    let patched = app
-        .call(
-            Method::PATCH,
-            &format!("/api/work-experiences/{id}/"),
-            Some(json!({"location": "Remote"})),
-            Some(&token),
-        )
-        .await;
-    let mut expected = first.clone();
-    expected["location"] = json!("Remote");
-    patched.assert(StatusCode::OK, expected);
-
-    app.call(Method::PUT, &format!("/api/work-experiences/{id}/"), Some(json!({"location": "Remote"})), Some(&token)).await.assert(
-        StatusCode::BAD_REQUEST,
-        json!({"job_title": ["This field is required."], "company": ["This field is required."], "start_date": ["This field is required."]}),
-    );
-    app.call(
-        Method::DELETE,
-        &format!("/api/work-experiences/{id}/"),
-        None,
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::NO_CONTENT);
-    app.get(&format!("/api/work-experiences/{id}/"), Some(&token))
-        .await
-        .assert(
-            StatusCode::NOT_FOUND,
-            bad("No WorkExperience matches the given query."),
-        );
-}
-
-#[tokio::test]
-async fn work_experience_fields_are_validated_in_drf_shape_and_nothing_is_stored() {
-    let app = TestApp::new().await;
-    let user = app.seed_user("nino@breneo.ge").await;
-    let token = app.access_token(user.id);
-    let post = |body: Value| {
-        let token = token.clone();
-        let app = &app;
-        async move {
-            app.call(
-                Method::POST,
-                "/api/work-experiences/",
-                Some(body),
-                Some(&token),
-            )
-            .await
-        }
-    };
-    post(json!({})).await.assert(StatusCode::BAD_REQUEST, json!({
-        "job_title": ["This field is required."], "company": ["This field is required."], "start_date": ["This field is required."]
-    }));
-    post(json!({"job_title": " ", "company": "X", "start_date": "15/01/2020"})).await.assert(StatusCode::BAD_REQUEST, json!({
-        "job_title": ["This field may not be blank."],
-        "start_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD, YYYY-MM, YYYY."]
-    }));
-    post(json!({"job_title": "A", "company": "B", "start_date": "2021-05", "end_date": "2021-04-30"})).await
-        .assert(StatusCode::BAD_REQUEST, json!({"end_date": ["End date must be on or after the start date."]}));
-    post(json!({"job_title": "A", "company": "B", "start_date": "2021-05", "end_date": "2022", "is_current": true})).await
-        .assert(StatusCode::BAD_REQUEST, json!({"end_date": ["An entry marked current cannot have an end date."]}));
-    post(json!({"job_title": "A".repeat(201), "company": "B", "start_date": "2021", "is_current": "yes"})).await
-        .assert(StatusCode::BAD_REQUEST, json!({"is_current": ["Must be a valid boolean."]}));
-    post(json!({"job_title": "A".repeat(201), "company": "B", "start_date": "2021"}))
-        .await
-        .assert(
-            StatusCode::BAD_REQUEST,
-            json!({"job_title": ["Ensure this field has no more than 200 characters."]}),
-        );
-    assert_eq!(
-        work_experience::Entity::find()
-            .count(app.state.db.reader())
-            .await
-            .unwrap(),
-        0
-    );
-
-    // A month end date on the start month is fine, and marking a role current clears its end.
-    let ok = post(json!({"job_title": "A", "company": "B", "start_date": "2021-05-10", "end_date": "2021-05"})).await;
-    let id = ok.assert_status(StatusCode::CREATED)["id"]
-        .as_i64()
-        .unwrap();
-    let current = app
-        .call(
-            Method::PATCH,
-            &format!("/api/work-experiences/{id}/"),
-            Some(json!({"is_current": true})),
-            Some(&token),
-        )
-        .await;
-    assert_eq!(
-        current.assert_status(StatusCode::OK)["end_date"],
-        Value::Null
-    );
-}
-
-#[tokio::test]
-async fn at_most_ten_work_experiences_and_ten_educations() {
-    let app = TestApp::new().await;
-    let user = app.seed_user("nino@breneo.ge").await;
-    let token = app.access_token(user.id);
-    for year in 2010..2020 {
-        let job = json!({"job_title": "Dev", "company": "Acme", "start_date": year.to_string()});
-        app.call(
-            Method::POST,
-            "/api/work-experiences/",
-            Some(job),
-            Some(&token),
-        )
-        .await
-        .assert_status(StatusCode::CREATED);
-        let school =
-            json!({"institution": "Tbilisi State University", "start_date": year.to_string()});
-        app.call(Method::POST, "/api/educations/", Some(school), Some(&token))
-            .await
-            .assert_status(StatusCode::CREATED);
-    }
-    let job = json!({"job_title": "Dev", "company": "Acme", "start_date": "2021"});
-    app.call(
-        Method::POST,
-        "/api/work-experiences/",
-        Some(job),
-        Some(&token),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        bad("Maximum 10 work experience entries allowed per user."),
-    );
-    let school = json!({"institution": "Free University", "start_date": "2021"});
-    app.call(Method::POST, "/api/educations/", Some(school), Some(&token))
-        .await
-        .assert(
-            StatusCode::BAD_REQUEST,
-            bad("Maximum 10 education entries allowed per user."),
-        );
-    // Another user is not affected by the first one's entries.
-    let other = app.access_token(app.seed_user("other@breneo.ge").await.id);
-    let job = json!({"job_title": "Dev", "company": "Acme", "start_date": "2021"});
-    app.call(
-        Method::POST,
-        "/api/work-experiences/",
-        Some(job),
-        Some(&other),
-    )
-    .await
-    .assert_status(StatusCode::CREATED);
-}
-
-#[tokio::test]
-async fn educations_round_trip() {
-    let app = TestApp::new().await;
-    let token = app.access_token(app.seed_user("nino@breneo.ge").await.id);
-    let body = json!({"institution": "Tbilisi State University", "degree": "BSc", "field_of_study": "Computer Science", "start_date": "2016-09", "end_date": "2020-06"});
-    let created = app
-        .call(Method::POST, "/api/educations/", Some(body), Some(&token))
-        .await;
-    let created = created.assert_status(StatusCode::CREATED).clone();
-    let id = created["id"].as_i64().unwrap();
-    assert_eq!(
-        created,
-        json!({"id": id, "institution": "Tbilisi State University", "degree": "BSc", "field_of_study": "Computer Science",
-        "start_date": "2016-09", "end_date": "2020-06", "is_current": false})
-    );
-    let patched = app
-        .call(
-            Method::PATCH,
-            &format!("/api/educations/{id}"),
-            Some(json!({"degree": "MSc", "end_date": null, "is_current": true})),
-            Some(&token),
-        )
-        .await;
-    let patched = patched.assert_status(StatusCode::OK).clone();
-    assert_eq!(
-        (
-            &patched["degree"],
-            &patched["end_date"],
-            &patched["is_current"]
-        ),
-        (&json!("MSc"), &Value::Null, &json!(true))
-    );
-    app.get("/api/educations/", Some(&token))
-        .await
-        .assert(StatusCode::OK, json!([patched]));
-    app.call(
-        Method::DELETE,
-        &format!("/api/educations/{id}/"),
-        None,
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::NO_CONTENT);
-    app.get("/api/educations/", Some(&token))
-        .await
-        .assert(StatusCode::OK, json!([]));
-}
-
 // ---------- industry years on the server ----------
 
 #[tokio::test]
@@ -594,213 +345,81 @@ async fn the_industry_match_scores_the_stored_years_with_reasons() {
         "scores": [
             {"industry": "fintech", "score": 75, "direct_years": 2.0, "related": []},
             {"industry": "banking", "score": 37, "direct_years": 0.0, "related": [{"industry": "fintech", "years": 2.0}]}
-        ]
+        ],
+        "years_from": "industry_profile"
     }));
     app.get("/api/me/industry-match/", Some(&token)).await
         .assert(StatusCode::BAD_REQUEST, bad("The industries query parameter is required, for example ?industries=fintech,banking."));
 }
 
-// ---------- skills ----------
-
 #[tokio::test]
-async fn skills_resolve_on_the_taxonomy_and_unknown_ones_are_kept_as_typed() {
+async fn breneos_own_tags_match_careerhubs_industries() {
     let app = TestApp::new().await;
-    let user = app.seed_user("nino@breneo.ge").await;
-    let token = app.access_token(user.id);
-    let node = app
-        .call(
-            Method::POST,
-            "/api/me/skills/",
-            Some(json!({"name": "node js"})),
-            Some(&token),
-        )
-        .await;
-    let node = node.assert_status(StatusCode::CREATED).clone();
-    assert_eq!(
-        node,
-        json!({"id": node["id"], "name": "Node.js", "category": "framework"})
-    );
+    let token = app.access_token(app.seed_user("nino@breneo.ge").await.id);
+    // What Breneo's page PUTs: its own tags, from job-title keywords.
     app.call(
-        Method::POST,
-        "/api/me/skills/",
-        Some(json!({"name": "NODEJS"})),
-        Some(&token),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"name": ["You already have this skill."]}),
-    );
-    let knitting = app
-        .call(
-            Method::POST,
-            "/api/me/skills/",
-            Some(json!({"name": "  Quantum   Knitting "})),
-            Some(&token),
-        )
-        .await;
-    let knitting = knitting.assert_status(StatusCode::CREATED).clone();
-    assert_eq!(
-        knitting,
-        json!({"id": knitting["id"], "name": "Quantum Knitting", "category": null})
-    );
-    app.call(
-        Method::POST,
-        "/api/me/skills/",
-        Some(json!({})),
-        Some(&token),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"name": ["This field is required."]}),
-    );
-
-    app.get("/api/me/skills/", Some(&token))
-        .await
-        .assert(StatusCode::OK, json!([node, knitting]));
-    // Career Navigator sees the same skills, lowercased.
-    assert_eq!(
-        app.get("/auth/me", Some(&token)).await.json["skills"],
-        json!(["node.js", "quantum knitting"])
-    );
-
-    let id = node["id"].as_i64().unwrap();
-    app.call(
-        Method::DELETE,
-        &format!("/api/me/skills/{id}/"),
-        None,
-        Some(&token),
-    )
-    .await
-    .assert_status(StatusCode::NO_CONTENT);
-    app.get("/api/me/skills/", Some(&token))
-        .await
-        .assert(StatusCode::OK, json!([knitting]));
-    assert_eq!(
-        app.get("/auth/me", Some(&token)).await.json["skills"],
-        json!(["quantum knitting"])
-    );
-}
-
-#[tokio::test]
-async fn skill_search_ranks_prefixes_first_and_needs_no_login() {
-    let app = TestApp::new().await;
-    let response = app
-        .get("/api/skills/search/?query=java&limit=3", None)
-        .await;
-    let names: Vec<&str> = response
-        .assert_status(StatusCode::OK)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names.len(), 3);
-    assert_eq!(names[0], "Java");
-    assert!(
-        names
-            .iter()
-            .all(|name| name.to_lowercase().starts_with("java")),
-        "{names:?}"
-    );
-    let k8s = app.get("/api/skills/search?query=k8s", None).await;
-    assert_eq!(k8s.json[0]["name"], "Kubernetes");
-    assert_eq!(k8s.json[0]["category"], "tool");
-    app.get("/api/skills/search/", None)
-        .await
-        .assert(StatusCode::OK, json!([]));
-}
-
-// ---------- public profiles ----------
-
-#[tokio::test]
-async fn a_public_profile_shows_only_when_switched_on() {
-    let app = TestApp::new().await;
-    let user = app.seed_user("nino@breneo.ge").await;
-    let token = app.access_token(user.id);
-    let job = json!({"job_title": "Engineer", "company": "TBC Bank", "start_date": "2022-01", "end_date": "2022-12"});
-    let job = app
-        .call(
-            Method::POST,
-            "/api/work-experiences/",
-            Some(job),
-            Some(&token),
-        )
-        .await
-        .assert_status(StatusCode::CREATED)
-        .clone();
-    let skill = app
-        .call(
-            Method::POST,
-            "/api/me/skills/",
-            Some(json!({"name": "rust"})),
-            Some(&token),
-        )
-        .await
-        .assert_status(StatusCode::CREATED)
-        .clone();
-
-    let path = format!("/api/users/{}/profile/", user.id);
-    app.get(&path, None).await.assert(
-        StatusCode::NOT_FOUND,
-        bad("No User matches the given query."),
-    );
-    app.get("/api/users/999999/profile/", None).await.assert(
-        StatusCode::NOT_FOUND,
-        bad("No User matches the given query."),
-    );
-
-    let me = app
-        .call(
-            Method::PATCH,
-            "/api/me/profile/",
-            Some(json!({"profile_public": true, "phone_number": "+995 555 12 34 56"})),
-            Some(&token),
-        )
-        .await;
-    me.assert(
-        StatusCode::OK,
-        json!({"id": user.id, "email": "nino@breneo.ge", "first_name": "Test", "last_name": "User",
-        "phone_number": "+995 555 12 34 56", "profile_image": null, "profile_public": true}),
-    );
-
-    let public = app.get(&path, None).await;
-    let body = public.assert_status(StatusCode::OK).clone();
-    let updated_at = body["industry_profile"]["updated_at"].clone();
-    assert!(updated_at.is_string());
-    assert_eq!(
-        body,
-        json!({
-            "id": user.id, "first_name": "Test", "last_name": "User", "full_name": "Test User", "title": "",
-            "work_experiences": [job], "skills": [skill],
-            "industry_profile": {"industry_years_json": {"banking": 1.0}, "updated_at": updated_at}
-        })
-    );
-    assert!(!public.text.contains("nino@breneo.ge"));
-
-    app.call(
-        Method::PATCH,
-        "/api/me/profile/",
-        Some(json!({"phone_number": "call me"})),
-        Some(&token),
-    )
-    .await
-    .assert(
-        StatusCode::BAD_REQUEST,
-        json!({"phone_number": ["Enter a valid phone number."]}),
-    );
-    app.call(
-        Method::PATCH,
-        "/api/me/profile/",
-        Some(json!({"profile_public": false})),
+        Method::PUT,
+        "/api/me/industry-profile/",
+        Some(json!({"industry_years_json": {"payments": 4, "Cloud": 2}})),
         Some(&token),
     )
     .await
     .assert_status(StatusCode::OK);
-    app.get(&path, None)
-        .await
-        .assert_status(StatusCode::NOT_FOUND);
+    let matched = app
+        .get(
+            "/api/me/industry-match/?industries=fintech,cloud-infrastructure,nonprofit",
+            Some(&token),
+        )
+        .await;
+    matched.assert(StatusCode::OK, json!({
+        "industries": ["fintech", "cloud-infrastructure", "nonprofit"],
+        "match_percentage": 75,
+        "best_industry": "cloud-infrastructure",
+        "reasons": ["2 years in cloud-infrastructure", "4 years in payments, related to fintech"],
+        "scores": [
+            {"industry": "cloud-infrastructure", "score": 75, "direct_years": 2.0, "related": []},
+            {"industry": "fintech", "score": 50, "direct_years": 0.0, "related": [{"industry": "payments", "years": 4.0}]},
+            {"industry": "nonprofit", "score": 0, "direct_years": 0.0, "related": []}
+        ],
+        "years_from": "industry_profile"
+    }));
+}
+
+#[tokio::test]
+async fn with_work_history_the_match_uses_careerhubs_own_computation_and_says_so() {
+    let app = TestApp::new().await;
+    let token = app.access_token(app.seed_user("nino@breneo.ge").await.id);
+    let job = json!({"job_title": "Engineer", "company": "Stripe", "start_date": "2019-01", "end_date": "2021-12"});
+    app.call(
+        Method::POST,
+        "/api/work-experiences/",
+        Some(job),
+        Some(&token),
+    )
+    .await
+    .assert_status(StatusCode::CREATED);
+    // A later PUT from the page (its own guess) does not hide the history from the match.
+    app.call(
+        Method::PUT,
+        "/api/me/industry-profile/",
+        Some(json!({"industry_years_json": {"design": 3}})),
+        Some(&token),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let matched = app
+        .get("/api/me/industry-match/?industries=fintech", Some(&token))
+        .await;
+    let body = matched.assert_status(StatusCode::OK);
+    assert_eq!(
+        (
+            &body["best_industry"],
+            &body["years_from"],
+            &body["scores"][0]["direct_years"]
+        ),
+        (&json!("fintech"), &json!("work_history"), &json!(3.0))
+    );
+    assert_eq!(body["reasons"], json!(["3 years in fintech"]));
 }
 
 // ---------- isolation ----------
