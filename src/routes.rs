@@ -11,20 +11,21 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::accounts::handlers::{breneo, grooya, navigator, simplejwt};
+use crate::accounts::handlers::{breneo, email_codes, grooya, navigator, simplejwt};
+use crate::lifecycle;
 use crate::market::admin as market_admin;
 use crate::market::handlers as market;
-use crate::market::search;
+use crate::market::{feed, search};
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::portfolios::{
     assets, generate, handlers as portfolios, projects, public as public_portfolios,
     skills as grooya_skills,
 };
-use crate::profiles::{industry, public, skills, work_history};
+use crate::profiles::{educations, industry, me, public, skills, work_history};
 use crate::resumes;
 use crate::resumes::grooya as resume_documents;
 use crate::state::AppState;
-use crate::talent::{auth as gan7club, handlers as talent, lifecycle, payments};
+use crate::talent::{auth as gan7club, handlers as talent, payments};
 use crate::tracker::analysis::handlers as analysis;
 use crate::tracker::applications;
 use crate::{admin, health, http, storage};
@@ -46,6 +47,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(breneo::refresh))
         // Breneo: work history, skills, industry experience, public profiles
         .routes(routes!(public::get_my_profile, public::update_my_profile))
+        .routes({
+            let (schemas, paths, route) = routes!(me::get_profile, me::update_profile);
+            let limit = DefaultBodyLimit::max(crate::portfolios::assets::MAX_UPLOAD_BODY_BYTES);
+            (schemas, paths, route.layer(limit))
+        })
         .routes(routes!(public::get_public_profile))
         .routes(routes!(
             industry::get_industry_profile,
@@ -63,13 +69,13 @@ pub fn api() -> OpenApiRouter<AppState> {
             work_history::delete_work_experience
         ))
         .routes(routes!(
-            work_history::list_educations,
-            work_history::create_education
+            educations::list_educations,
+            educations::create_education
         ))
         .routes(routes!(
-            work_history::get_education,
-            work_history::update_education,
-            work_history::delete_education
+            educations::get_education,
+            educations::update_education,
+            educations::delete_education
         ))
         .routes(routes!(skills::list_my_skills, skills::add_my_skill))
         .routes(routes!(skills::delete_my_skill))
@@ -167,12 +173,25 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::delete_asset))
         .routes(routes!(generate::generate_text))
         .routes(routes!(generate::generate_image))
+        // Breneo's job feed (its job pages' "aggregator" routes)
+        .routes(routes!(feed::search_jobs))
+        .routes(routes!(feed::list_jobs))
+        .routes(routes!(feed::job_details))
+        .routes(routes!(feed::company))
+        .routes(routes!(feed::all_jobs))
         // Gan7Club
         .routes(routes!(gan7club::login_background))
         .routes(routes!(gan7club::login_talent))
-        .routes(routes!(gan7club::register))
+        .routes(routes!(crate::signup::register))
+        .routes(routes!(email_codes::verify_code))
+        .routes(routes!(email_codes::resend_code))
+        .routes(routes!(email_codes::request_password_reset))
+        .routes(routes!(email_codes::verify_password_reset))
+        .routes(routes!(email_codes::set_new_password))
         .routes(routes!(payments::list_plans))
         .routes(routes!(payments::list_subscriptions))
+        .routes(routes!(payments::my_subscription))
+        .routes(routes!(talent::get_social_media, talent::post_social_media))
         .routes({
             let (schemas, paths, route) = routes!(
                 talent::get_background_profile,
