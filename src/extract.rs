@@ -59,7 +59,7 @@ pub enum JsonProblem {
 }
 
 impl JsonProblem {
-    fn into_drf_error(self) -> ApiError {
+    pub fn into_drf_error(self) -> ApiError {
         match self {
             JsonProblem::TooLarge => ApiError::PayloadTooLarge,
             JsonProblem::UnsupportedMediaType(media) => ApiError::UnsupportedMediaType(media),

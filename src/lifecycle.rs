@@ -20,11 +20,12 @@ use crate::accounts::user;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
 use crate::extract::{ActiveUser, ClientIp, Json};
 use crate::portfolios::assets::{AssetResponse, asset};
-use crate::portfolios::handlers::PortfolioResponse;
+use crate::portfolios::document::PortfolioResponse;
 use crate::portfolios::portfolio;
 use crate::portfolios::projects::{ProjectResponse, project};
+use crate::portfolios::skills::GrooyaSkill;
 use crate::profiles::educations::EducationResponse;
-use crate::profiles::skills::skills_of;
+use crate::profiles::skills::skill_rows;
 use crate::profiles::work_history::WorkExperienceResponse;
 use crate::profiles::{education, industry_profile, work_experience};
 use crate::queue::worker::JobError;
@@ -107,12 +108,11 @@ pub async fn export_my_data(
             "file_name": row.file_name, "parsed_text": row.parsed_text,
             "job_application": row.job_application_id, "created_at": row.created_at, "updated_at": row.updated_at}));
     }
-    let portfolios: Vec<PortfolioResponse> =
-        rows_of::<portfolio::Entity>(conn, portfolio::Column::UserId, id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect();
+    let portfolios: Vec<Value> = rows_of::<portfolio::Entity>(conn, portfolio::Column::UserId, id)
+        .await?
+        .into_iter()
+        .map(PortfolioResponse::json)
+        .collect();
     let projects: Vec<ProjectResponse> =
         rows_of::<project::Entity>(conn, project::Column::UserId, id)
             .await?
@@ -152,7 +152,7 @@ pub async fn export_my_data(
             "date_joined": account.date_joined, "last_login": account.last_login,
         },
         "breneo": {"work_experiences": works, "educations": educations, "industry_profile": industry,
-                   "skills": skills_of(conn, id).await?},
+                   "skills": skill_rows(conn, id).await?.into_iter().map(GrooyaSkill::from).collect::<Vec<_>>()},
         "career_navigator": {"skills": user.0.skills, "target_roles": account.target_roles.0,
                              "experience_level": account.experience_level, "location": account.location},
         "jobtracker": {"applications": applications, "resumes": resumes, "analyses": analyses},

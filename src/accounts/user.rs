@@ -97,6 +97,11 @@ pub struct Model {
     pub subscription_tier: SubscriptionTier,
     pub ai_text_credits: i32,
     pub ai_image_credits: i32,
+    /// `YYYY-MM`: the month whose plan credits the account has had (`portfolios::credits`);
+    /// `None` tops up at the next use.
+    pub credits_period: Option<String>,
+    /// Grooya's badge for early users, granted by promo codes.
+    pub is_early_adopter: bool,
     #[sea_orm(column_type = "JsonBinary")]
     pub target_roles: StringList,
     pub experience_level: Option<String>,

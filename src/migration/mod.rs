@@ -19,6 +19,7 @@ mod m20261201_000013_role_slug_rollups;
 mod m20261201_000014_profile_fields;
 mod m20261201_000015_gender_choices;
 mod m20261202_000016_breneo_accounts;
+mod m20261202_000017_grooya_frontend;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_profile_fields::Migration),
             Box::new(m20261201_000015_gender_choices::Migration),
             Box::new(m20261202_000016_breneo_accounts::Migration),
+            Box::new(m20261202_000017_grooya_frontend::Migration),
         ]
     }
 }

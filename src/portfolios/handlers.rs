@@ -1,238 +1,28 @@
 //! `/api/portfolios/`: a DRF ModelViewSet over the user's portfolios (list as a plain array,
 //! create 201, retrieve, `PUT`/`PATCH` with the whole object, delete 204), plus
 //! `POST /api/portfolios/<id>/duplicate/`. `design` and `pages` are opaque JSON, stored and
-//! returned unchanged; slugs are generated when absent and unique.
+//! returned unchanged; slugs are generated when absent, lowercase and unique. Bodies and answers
+//! are in both of Grooya's spellings (`document`, `wire`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use utoipa::ToSchema;
 
+use super::document::{
+    MAX_SLUG_CHARS, MAX_TITLE_CHARS, PortfolioRequest, PortfolioResponse, SLUG_TAKEN, apply,
+    check_document_size, extra_keys, generated_slug, merged_extra, validate,
+};
 use super::entitlements::{self, Resource};
 use super::portfolio;
+use super::wire::GrooyaJson;
 use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path};
 use crate::state::AppState;
-use crate::validate::{FieldErrors, check_max_chars};
-
-/// `design` and `pages` together, serialized, at most this large.
-pub const MAX_DOCUMENT_BYTES: usize = 2 * 1024 * 1024;
-const MAX_TITLE_CHARS: usize = 200;
-const MAX_SLUG_CHARS: usize = 120;
-const MAX_ROLE_CHARS: usize = 200;
-const GOALS: [&str; 3] = ["job", "freelance", "personal"];
-const SLUG_TAKEN: &str = "portfolio with this slug already exists.";
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct PortfolioRequest {
-    pub title: Option<String>,
-    /// Letters, digits, `-` and `_`; generated from the title when absent.
-    pub slug: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Value)]
-    pub design: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Value)]
-    pub pages: Option<Value>,
-    #[serde(alias = "isPublished")]
-    pub is_published: Option<bool>,
-    #[serde(alias = "isGuided")]
-    pub is_guided: Option<bool>,
-    /// `job`, `freelance` or `personal`.
-    pub goal: Option<String>,
-    pub role: Option<String>,
-}
-
-/// A JSON field that was sent, `null` included (serde would read `null` as absent).
-fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PortfolioResponse {
-    pub id: i64,
-    /// The owner's id.
-    pub user: i64,
-    pub title: String,
-    pub slug: String,
-    #[schema(value_type = Value)]
-    pub design: Value,
-    #[schema(value_type = Value)]
-    pub pages: Value,
-    pub is_published: bool,
-    pub is_guided: bool,
-    pub goal: String,
-    pub role: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<portfolio::Model> for PortfolioResponse {
-    fn from(row: portfolio::Model) -> Self {
-        PortfolioResponse {
-            id: row.id,
-            user: row.user_id,
-            title: row.title,
-            slug: row.slug,
-            design: row.design,
-            pages: row.pages,
-            is_published: row.is_published,
-            is_guided: row.is_guided,
-            goal: row.goal,
-            role: row.role,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }
-    }
-}
-
-/// `title` as a slug: lowercase ASCII letters and digits joined by single hyphens.
-pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(80).collect();
-    let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        "portfolio".into()
-    } else {
-        slug
-    }
-}
-
-/// A slug for a new portfolio: the title's, then `-` and six random characters.
-fn generated_slug(title: &str) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    let suffix: String = (0..6)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{suffix}", slugify(title))
-}
-
-fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// The validated changes of a write; `None` leaves a field as it is.
-struct Changes {
-    title: Option<String>,
-    slug: Option<String>,
-    design: Option<Value>,
-    pages: Option<Value>,
-    is_published: Option<bool>,
-    is_guided: Option<bool>,
-    goal: Option<String>,
-    role: Option<String>,
-}
-
-fn validate(body: PortfolioRequest, creating: bool) -> ApiResult<Changes> {
-    let mut errors = FieldErrors::default();
-    let title = body.title.map(|t| t.trim().to_owned());
-    match &title {
-        None if creating => errors.add("title", crate::error::FIELD_REQUIRED),
-        Some(t) if t.is_empty() => errors.add("title", "This field may not be blank."),
-        Some(t) => check_max_chars(&mut errors, "title", t, MAX_TITLE_CHARS),
-        None => {}
-    }
-    let slug = body
-        .slug
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
-    if let Some(slug) = &slug {
-        if !is_valid_slug(slug) {
-            errors.add(
-                "slug",
-                "Enter a valid \u{201c}slug\u{201d} consisting of letters, numbers, underscores or hyphens.",
-            );
-        }
-        check_max_chars(&mut errors, "slug", slug, MAX_SLUG_CHARS);
-    }
-    for (field, value) in [("design", &body.design), ("pages", &body.pages)] {
-        if value.as_ref().is_some_and(Value::is_null) {
-            errors.add(field, "This field may not be null.");
-        }
-    }
-    let goal = body.goal.map(|g| g.trim().to_lowercase());
-    if let Some(goal) = goal
-        .as_deref()
-        .filter(|g| !g.is_empty() && !GOALS.contains(g))
-    {
-        errors.add("goal", format!("\"{goal}\" is not a valid choice."));
-    }
-    let role = body.role.map(|r| r.trim().to_owned());
-    if let Some(role) = &role {
-        check_max_chars(&mut errors, "role", role, MAX_ROLE_CHARS);
-    }
-    errors.into_result()?;
-    Ok(Changes {
-        title,
-        slug,
-        design: body.design,
-        pages: body.pages,
-        is_published: body.is_published,
-        is_guided: body.is_guided,
-        goal,
-        role,
-    })
-}
-
-/// 413 when the stored documents would pass `MAX_DOCUMENT_BYTES`.
-fn check_document_size(design: &Value, pages: &Value) -> ApiResult<()> {
-    let size = serde_json::to_vec(design).map_or(0, |v| v.len())
-        + serde_json::to_vec(pages).map_or(0, |v| v.len());
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(ApiError::Custom(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            json!({"detail": "A portfolio's design and pages may not exceed 2 MB together."}),
-        ));
-    }
-    Ok(())
-}
-
-fn apply(row: &mut portfolio::ActiveModel, changes: Changes) {
-    if let Some(title) = changes.title {
-        row.title = Set(title);
-    }
-    if let Some(slug) = changes.slug {
-        row.slug = Set(slug);
-    }
-    if let Some(design) = changes.design {
-        row.design = Set(design);
-    }
-    if let Some(pages) = changes.pages {
-        row.pages = Set(pages);
-    }
-    if let Some(value) = changes.is_published {
-        row.is_published = Set(value);
-    }
-    if let Some(value) = changes.is_guided {
-        row.is_guided = Set(value);
-    }
-    if let Some(goal) = changes.goal {
-        row.goal = Set(goal);
-    }
-    if let Some(role) = changes.role {
-        row.role = Set(role);
-    }
-    row.updated_at = Set(db::now());
-}
 
 /// A taken slug as the contract's field error; anything else unchanged.
 fn slug_taken(err: sea_orm::DbErr) -> ApiError {
@@ -282,14 +72,16 @@ async fn check_entitlement(txn: &sea_orm::DatabaseTransaction, user: &ActiveUser
 pub async fn list_portfolios(
     State(state): State<AppState>,
     user: ActiveUser,
-) -> ApiResult<Json<Vec<PortfolioResponse>>> {
+) -> ApiResult<Json<Vec<Value>>> {
     let rows = portfolio::Entity::find()
         .filter(portfolio::Column::UserId.eq(user.id()))
         .order_by_desc(portfolio::Column::UpdatedAt)
         .order_by_desc(portfolio::Column::Id)
         .all(state.db.reader())
         .await?;
-    Ok(Json(rows.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        rows.into_iter().map(PortfolioResponse::json).collect(),
+    ))
 }
 
 /// Create a portfolio (within the tier's limit).
@@ -304,12 +96,13 @@ pub async fn list_portfolios(
 pub async fn create_portfolio(
     State(state): State<AppState>,
     user: ActiveUser,
-    Json(body): Json<PortfolioRequest>,
-) -> ApiResult<(StatusCode, Json<PortfolioResponse>)> {
-    let mut changes = validate(body, true)?;
+    GrooyaJson { body, object }: GrooyaJson<PortfolioRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let mut changes = validate(body, extra_keys(object), true)?;
     let design = changes.design.take().unwrap_or_else(|| json!({}));
     let pages = changes.pages.take().unwrap_or_else(|| json!([]));
-    check_document_size(&design, &pages)?;
+    let extra = Value::Object(std::mem::take(&mut changes.extra));
+    check_document_size(&design, &pages, &extra)?;
     let title = changes.title.clone().unwrap_or_default();
     let now = db::now();
     let mut row = portfolio::ActiveModel {
@@ -320,6 +113,7 @@ pub async fn create_portfolio(
         is_guided: Set(false),
         goal: Set(String::new()),
         role: Set(String::new()),
+        extra: Set(extra),
         created_at: Set(now),
         ..Default::default()
     };
@@ -340,7 +134,7 @@ pub async fn create_portfolio(
     })
     .await?;
     state.public_pages.forget(&created.slug);
-    Ok((StatusCode::CREATED, Json(created.into())))
+    Ok((StatusCode::CREATED, Json(PortfolioResponse::json(created))))
 }
 
 /// One of the user's portfolios.
@@ -351,12 +145,10 @@ pub async fn get_portfolio(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-) -> ApiResult<Json<PortfolioResponse>> {
-    Ok(Json(
-        own_portfolio(state.db.reader(), user.id(), id)
-            .await?
-            .into(),
-    ))
+) -> ApiResult<Json<Value>> {
+    Ok(Json(PortfolioResponse::json(
+        own_portfolio(state.db.reader(), user.id(), id).await?,
+    )))
 }
 
 /// Update a portfolio with the whole object (fields left out keep their values).
@@ -368,8 +160,8 @@ pub async fn put_portfolio(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<PortfolioRequest>,
-) -> ApiResult<Json<PortfolioResponse>> {
+    body: GrooyaJson<PortfolioRequest>,
+) -> ApiResult<Json<Value>> {
     update_portfolio(state, user, id, body).await
 }
 
@@ -382,8 +174,8 @@ pub async fn patch_portfolio(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<PortfolioRequest>,
-) -> ApiResult<Json<PortfolioResponse>> {
+    body: GrooyaJson<PortfolioRequest>,
+) -> ApiResult<Json<Value>> {
     update_portfolio(state, user, id, body).await
 }
 
@@ -391,15 +183,17 @@ async fn update_portfolio(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-    Json(body): Json<PortfolioRequest>,
-) -> ApiResult<Json<PortfolioResponse>> {
-    let changes = validate(body, false)?;
+    GrooyaJson { body, object }: GrooyaJson<PortfolioRequest>,
+) -> ApiResult<Json<Value>> {
+    let mut changes = validate(body, extra_keys(object), false)?;
     let user_id = user.id();
     let (old_slug, updated) = db::in_transaction(state.db.writer(), async |txn| {
         let existing = own_portfolio(txn, user_id, id).await?;
+        let extra = merged_extra(&existing.extra, std::mem::take(&mut changes.extra));
         check_document_size(
             changes.design.as_ref().unwrap_or(&existing.design),
             changes.pages.as_ref().unwrap_or(&existing.pages),
+            &extra,
         )?;
         if let Some(slug) = &changes.slug
             && slug_in_use(txn, slug, Some(id)).await?
@@ -408,13 +202,14 @@ async fn update_portfolio(
         }
         let old_slug = existing.slug.clone();
         let mut row: portfolio::ActiveModel = existing.into();
+        row.extra = Set(extra);
         apply(&mut row, changes);
         Ok((old_slug, row.update(txn).await.map_err(slug_taken)?))
     })
     .await?;
     state.public_pages.forget(&old_slug);
     state.public_pages.forget(&updated.slug);
-    Ok(Json(updated.into()))
+    Ok(Json(PortfolioResponse::json(updated)))
 }
 
 /// Delete a portfolio.
@@ -445,7 +240,7 @@ pub async fn duplicate_portfolio(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-) -> ApiResult<(StatusCode, Json<PortfolioResponse>)> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let copy = db::in_transaction(state.db.writer(), async |txn| {
         service::lock_user(txn, user.id()).await?;
         let original = own_portfolio(txn, user.id(), id).await?;
@@ -475,6 +270,7 @@ pub async fn duplicate_portfolio(
             is_guided: Set(original.is_guided),
             goal: Set(original.goal),
             role: Set(original.role),
+            extra: Set(original.extra),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -484,22 +280,5 @@ pub async fn duplicate_portfolio(
         .map_err(slug_taken)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(copy.into())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_lowercase_words_joined_by_hyphens() {
-        assert_eq!(
-            slugify("  Jane's Portfolio: 2026 edition!! "),
-            "jane-s-portfolio-2026-edition"
-        );
-        assert_eq!(slugify("Ünïcode ✨"), "n-code");
-        assert_eq!(slugify("!!!"), "portfolio");
-        let generated = generated_slug("My Site");
-        assert!(generated.starts_with("my-site-") && generated.len() == "my-site-".len() + 6);
-    }
+    Ok((StatusCode::CREATED, Json(PortfolioResponse::json(copy))))
 }

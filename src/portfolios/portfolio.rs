@@ -22,6 +22,10 @@ pub struct Model {
     /// `job`, `freelance`, `personal` or empty.
     pub goal: String,
     pub role: String,
+    /// Top-level keys of the frontend's portfolio that have no column here (`customPalettes`,
+    /// `designPresets`, `assets`, …), kept and returned as sent.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub extra: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,8 @@
-//! `GET /api/public/portfolios/<slug>/`: a published portfolio for anyone, without its owner's
-//! private fields, with an `ETag` and `Cache-Control` so browsers and CDNs can cache it and a
-//! 304 for `If-None-Match`. The serialized page and its tag are kept in memory (per process,
+//! `GET /api/public/portfolios/<slug>/`: a published portfolio for anyone, whole enough to
+//! render (the projects and skills its blocks reference, the owner's display name and plan for
+//! the branding) and without its owner's private fields, with an `ETag` and `Cache-Control` so
+//! browsers and CDNs can cache it and a 304 for `If-None-Match`. Slugs are found without regard
+//! to case. The serialized page and its tag are kept in memory (per process,
 //! for `CAREERHUB_PUBLIC_CACHE_SECONDS`), plain and gzip-compressed, so a hot page is served
 //! without touching the database, serializing or compressing; every write through this process
 //! drops its entry.
@@ -13,14 +15,18 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::Digest;
 use utoipa::ToSchema;
 
+use super::document::PortfolioResponse;
 use super::portfolio;
+use super::projects::{ProjectResponse, project};
+use super::skills::GrooyaSkill;
+use super::wire;
+use crate::accounts::{user, user_skill};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::state::AppState;
@@ -30,22 +36,39 @@ const CACHE_CONTROL: &str = "public, max-age=60";
 /// At most this many pages are kept in memory.
 const MAX_ENTRIES: usize = 10_000;
 
+/// The public page: the portfolio as its owner's answers carry it (`PortfolioResponse`, kept
+/// keys included), and these.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicPortfolio {
+    #[serde(flatten)]
+    pub portfolio: PortfolioResponse,
+    /// The owner's projects that a `projects` block names (`projectIds`).
+    pub projects: Vec<ProjectResponse>,
+    /// The owner's skills that a `skills` block names (`skillIds`).
+    pub skills: Vec<GrooyaSkill>,
+    pub owner: PublicOwner,
+}
+
+/// What the page may show of its owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicOwner {
+    #[serde(serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
     pub id: i64,
+    pub name: String,
     pub title: String,
-    pub slug: String,
+    #[serde(rename = "avatarUrl")]
+    pub avatar_url: String,
+    /// `{tier}`: whether the page may hide Grooya's branding.
     #[schema(value_type = Object)]
-    pub design: Value,
-    #[schema(value_type = Vec<Object>)]
-    pub pages: Value,
-    pub role: String,
-    pub updated_at: DateTime<Utc>,
+    pub subscription: Value,
 }
 
 /// A page ready to send, plain and gzip-compressed (compressed once, not per request).
 #[derive(Clone, Debug)]
 pub struct RenderedPage {
+    /// The portfolio's owner: their writes drop the page.
+    pub owner: i64,
     pub body: Bytes,
     pub gzip: Bytes,
     /// Weak: the plain and the compressed page are the same representation to a cache.
@@ -53,21 +76,14 @@ pub struct RenderedPage {
 }
 
 impl RenderedPage {
-    fn render(row: portfolio::Model) -> anyhow::Result<RenderedPage> {
-        let body = serde_json::to_vec(&PublicPortfolio {
-            id: row.id,
-            title: row.title,
-            slug: row.slug,
-            design: row.design,
-            pages: row.pages,
-            role: row.role,
-            updated_at: row.updated_at,
-        })?;
+    fn render(owner: i64, page: &Value) -> anyhow::Result<RenderedPage> {
+        let body = serde_json::to_vec(page)?;
         let digest = sha2::Sha256::digest(&body);
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut encoder, &body)?;
         Ok(RenderedPage {
+            owner,
             etag: HeaderValue::from_str(&format!("W/\"{hex}\""))?,
             gzip: Bytes::from(encoder.finish()?),
             body: Bytes::from(body),
@@ -118,24 +134,119 @@ impl PublicPages {
     /// Drops a slug's page: call after every write to a portfolio that has (or had) it.
     pub fn forget(&self, slug: &str) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        entries.remove(slug);
+        entries.remove(&slug.to_lowercase());
+    }
+
+    /// Drops every page of a user: after a write to what their pages embed (projects, skills,
+    /// name, plan).
+    pub fn forget_owner(&self, user_id: i64) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (_, page)| page.as_ref().is_none_or(|page| page.owner != user_id));
     }
 }
 
-async fn load(state: &AppState, slug: &str) -> ApiResult<Option<Arc<RenderedPage>>> {
-    if let Some(cached) = state.public_pages.get(slug) {
-        return Ok(cached);
-    }
-    let row = portfolio::Entity::find()
+async fn published(state: &AppState, slug: &str) -> ApiResult<Option<portfolio::Model>> {
+    Ok(portfolio::Entity::find()
         .filter(portfolio::Column::Slug.eq(slug))
         .filter(portfolio::Column::IsPublished.eq(true))
         .one(state.db.reader())
-        .await?;
-    let page = match row {
-        Some(row) => Some(Arc::new(RenderedPage::render(row)?)),
-        None => None,
+        .await?)
+}
+
+async fn load(state: &AppState, slug: &str) -> ApiResult<Option<Arc<RenderedPage>>> {
+    let key = slug.to_lowercase();
+    if let Some(cached) = state.public_pages.get(&key) {
+        return Ok(cached);
+    }
+    let row = match published(state, &key).await? {
+        // A slug stored before slugs were lowercase, whose lowercase form was taken.
+        None if key != slug => return render(state, published(state, slug).await?).await,
+        row => row,
     };
-    state.public_pages.put(slug, page.clone());
+    let page = render(state, row).await?;
+    state.public_pages.put(&key, page.clone());
+    Ok(page)
+}
+
+async fn render(
+    state: &AppState,
+    row: Option<portfolio::Model>,
+) -> ApiResult<Option<Arc<RenderedPage>>> {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let owner_id = row.user_id;
+    let page = whole_page(state, row).await?;
+    Ok(Some(Arc::new(RenderedPage::render(owner_id, &page)?)))
+}
+
+/// The ids a page's blocks of `block_type` list under `key`, in order, once each.
+fn referenced_ids(pages: &Value, block_type: &str, key: &str) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let blocks = pages
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|page| page.get("blocks").and_then(Value::as_array))
+        .flatten()
+        .filter(|block| block.get("type").and_then(Value::as_str) == Some(block_type));
+    for id in blocks
+        .filter_map(|b| b.get(key).and_then(Value::as_array))
+        .flatten()
+    {
+        let id = match id {
+            Value::String(s) => s.trim().parse().ok(),
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|id| !ids.contains(id)) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The portfolio with what its blocks reference and its owner's public face.
+async fn whole_page(state: &AppState, row: portfolio::Model) -> ApiResult<Value> {
+    let conn = state.db.reader();
+    let project_ids = referenced_ids(&row.pages, "projects", "projectIds");
+    let skill_ids = referenced_ids(&row.pages, "skills", "skillIds");
+    let projects: Vec<ProjectResponse> = project::Entity::find()
+        .filter(project::Column::UserId.eq(row.user_id))
+        .filter(project::Column::Id.is_in(project_ids))
+        .order_by_asc(project::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let skills: Vec<GrooyaSkill> = user_skill::Entity::find()
+        .filter(user_skill::Column::UserId.eq(row.user_id))
+        .filter(user_skill::Column::Id.is_in(skill_ids))
+        .order_by_asc(user_skill::Column::Position)
+        .order_by_asc(user_skill::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let owner = user::Entity::find_by_id(row.user_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::no_match("Portfolio"))?;
+    let owner = PublicOwner {
+        id: owner.id,
+        name: owner.full_name,
+        title: owner.title,
+        avatar_url: owner.avatar_url.unwrap_or_default(),
+        subscription: json!({"tier": owner.subscription_tier}),
+    };
+    let mut page = PortfolioResponse::json(row);
+    if let Value::Object(object) = &mut page {
+        object.insert("projects".into(), json!(projects));
+        object.insert("skills".into(), json!(skills));
+        object.insert("owner".into(), json!(owner));
+    }
     Ok(page)
 }
 
