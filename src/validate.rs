@@ -67,6 +67,32 @@ pub fn is_web_url(raw: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A link as a portfolio holds it: empty, an in-page anchor (`#`, `#projects`), an http(s)
+/// URL, or a bare domain (`alexdoe.dev/work`, stored with `https://`). Any other scheme
+/// (`javascript:`, `data:`, …) is refused.
+pub fn portfolio_link(raw: &str) -> Option<String> {
+    let value = raw.trim();
+    if value.is_empty() || value.starts_with('#') {
+        return Some(value.to_owned());
+    }
+    if is_web_url(value) {
+        return Some(value.to_owned());
+    }
+    let has_scheme = value
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|head| head.contains(':') && !head.contains('.'));
+    if has_scheme || value.starts_with("//") {
+        return None;
+    }
+    let with_scheme = format!("https://{value}");
+    let host_has_dot = url::Url::parse(&with_scheme)
+        .ok()
+        .and_then(|url| url.host_str().map(|host| host.contains('.')))
+        .unwrap_or(false);
+    (host_has_dot && is_web_url(&with_scheme)).then_some(with_scheme)
+}
+
 /// How a write treats absent fields: a create or a `PUT` requires them, a `PATCH` keeps the
 /// stored value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,4 +158,28 @@ pub fn is_phone_number(raw: &str) -> bool {
         && body
             .chars()
             .all(|c| c.is_ascii_digit() || " -().".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portfolio_links_take_anchors_and_bare_domains_but_no_other_scheme() {
+        assert_eq!(portfolio_link(" # "), Some("#".into()));
+        assert_eq!(portfolio_link(""), Some("".into()));
+        assert_eq!(
+            portfolio_link("alexdoe.dev"),
+            Some("https://alexdoe.dev".into())
+        );
+        assert_eq!(
+            portfolio_link("https://x.dev/a?b=1"),
+            Some("https://x.dev/a?b=1".into())
+        );
+        assert_eq!(portfolio_link("javascript:alert(1)"), None);
+        assert_eq!(portfolio_link("JavaScript:alert(1)"), None);
+        assert_eq!(portfolio_link("data:text/html,<b>x</b>"), None);
+        assert_eq!(portfolio_link("not a link"), None);
+        assert_eq!(portfolio_link("//evil.example"), None);
+    }
 }

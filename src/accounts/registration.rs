@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::handlers::{django_password_problems, is_valid_username};
 use super::service::{self, CreateUserError, NewUser};
-use super::user::AccountKind;
+use super::user::{self, AccountKind};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{FieldErrors, check_max_chars};
 
@@ -24,6 +24,8 @@ pub struct RegisterRequest {
     pub password: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// The whole name (Grooya's `name`), used when `first_name` and `last_name` are absent.
+    pub name: Option<String>,
     /// `user` (default), `talent` or `background`.
     pub account_type: Option<String>,
 }
@@ -82,8 +84,18 @@ pub fn validate_registration(body: RegisterRequest) -> ApiResult<NewUser> {
             kind
         }
     };
-    let first_name = body.first_name.unwrap_or_default();
-    let last_name = body.last_name.unwrap_or_default();
+    let from_name = match (&body.first_name, &body.last_name, &body.name) {
+        (None, None, Some(name)) => Some(user::Names::from_full_name(name)),
+        _ => None,
+    };
+    let first_name = body
+        .first_name
+        .or_else(|| from_name.as_ref().map(|n| n.first_name.clone()))
+        .unwrap_or_default();
+    let last_name = body
+        .last_name
+        .or_else(|| from_name.map(|n| n.last_name))
+        .unwrap_or_default();
     for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
         check_max_chars(&mut errors, field, value, MAX_NAME_CHARS);
     }

@@ -437,16 +437,28 @@ async fn revoke(db: &Db, jti: &str, user_id: i64, exp: i64) -> Result<bool, sea_
 }
 
 /// A user's skill names in their order.
+/// A user's skills in order, each by the taxonomy's name when it knows the skill (whatever the
+/// spelling the user typed), else as stored.
 pub async fn skill_names(db: &Db, user_id: i64) -> Result<Vec<String>, sea_orm::DbErr> {
-    user_skill::Entity::find()
+    let rows: Vec<(String, String)> = user_skill::Entity::find()
         .select_only()
         .column(user_skill::Column::Name)
+        .column(user_skill::Column::NormalizedName)
         .filter(user_skill::Column::UserId.eq(user_id))
         .order_by_asc(user_skill::Column::Position)
         .order_by_asc(user_skill::Column::Id)
-        .into_tuple::<String>()
+        .into_tuple()
         .all(db.reader())
-        .await
+        .await?;
+    let taxonomy = crate::skills::taxonomy();
+    Ok(rows
+        .into_iter()
+        .map(|(name, key)| {
+            taxonomy
+                .lookup(&key)
+                .map_or(name, |skill| skill.name.clone())
+        })
+        .collect())
 }
 
 /// Replaces a user's skills with `skills` (Career Navigator's normalized names), in order; names

@@ -43,7 +43,8 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateUserRequest {
     pub username: Option<String>,
-    /// The whole name (the frontend's `name`): first word the first name, the rest the last.
+    /// The whole name (the frontend's `name`): first word the first name, the rest the last;
+    /// it wins over `first_name` and `last_name` sent beside it.
     pub name: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -304,16 +305,18 @@ pub async fn update_user(
             "A user with that username already exists.",
         ));
     }
+    // `name` is the frontend's own field: sent with the whole user, it is newer than the
+    // `first_name`/`last_name` our last answer carried.
     let from_name = body.name.as_deref().map(Names::from_full_name);
-    let first_name = body
-        .first_name
-        .clone()
-        .or_else(|| from_name.as_ref().map(|n| n.first_name.clone()))
+    let first_name = from_name
+        .as_ref()
+        .map(|n| n.first_name.clone())
+        .or_else(|| body.first_name.clone())
         .unwrap_or_else(|| user.first_name.clone());
-    let last_name = body
-        .last_name
-        .clone()
-        .or_else(|| from_name.as_ref().map(|n| n.last_name.clone()))
+    let last_name = from_name
+        .as_ref()
+        .map(|n| n.last_name.clone())
+        .or_else(|| body.last_name.clone())
         .unwrap_or_else(|| user.last_name.clone());
     let mut active: user::ActiveModel = user.into();
     if body.first_name.is_some() || body.last_name.is_some() || from_name.is_some() {

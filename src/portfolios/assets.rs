@@ -51,23 +51,35 @@ pub mod asset {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+/// An asset as `types.ts`'s `PortfolioAsset` (string id, `url`, `createdAt` in milliseconds)
+/// and the seed's fields.
 pub struct AssetResponse {
+    #[serde(serialize_with = "super::wire::id_string")]
+    #[schema(value_type = String)]
     pub id: i64,
     /// Absolute URL of the image.
+    pub url: String,
+    /// The same URL (the seed's name).
     pub file: String,
     pub prompt: String,
     pub content_type: String,
     pub width: i32,
     pub height: i32,
     pub size: i64,
+    #[serde(rename = "createdAt", serialize_with = "super::wire::millis")]
+    #[schema(value_type = i64)]
+    pub created_at_ms: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }
 
 impl AssetResponse {
     pub fn new(row: asset::Model, storage: &Storage) -> AssetResponse {
+        let url = storage.url(&row.file_key);
         AssetResponse {
             id: row.id,
-            file: storage.url(&row.file_key),
+            url: url.clone(),
+            file: url,
+            created_at_ms: row.created_at,
             prompt: row.prompt,
             content_type: row.content_type,
             width: row.width,

@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
 use crate::extract::{ActiveUser, Json, Path};
+use crate::portfolios::wire::{self, GrooyaJson, Spellings};
 use crate::state::AppState;
-use crate::validate::{FieldErrors, check_max_chars, is_web_url};
+use crate::validate::{FieldErrors, check_max_chars, portfolio_link};
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 10_000;
@@ -51,17 +52,27 @@ pub mod project {
 pub struct ProjectRequest {
     pub title: Option<String>,
     pub description: Option<String>,
-    #[serde(alias = "imageUrl")]
+    /// Also `imageUrl`.
     pub image_url: Option<String>,
     pub technologies: Option<Vec<String>>,
+    /// An http(s) URL, a bare domain (stored with `https://`), `#` or empty.
     pub link: Option<String>,
 }
 
+impl Spellings for ProjectRequest {
+    const CAMEL_CASE: &'static [(&'static str, &'static str)] = &[("imageUrl", "image_url")];
+}
+
+/// A project as `types.ts`'s `Project` (string id, `imageUrl`) and the seed's fields.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectResponse {
+    #[serde(serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
     pub id: i64,
     pub title: String,
     pub description: String,
+    #[serde(rename = "imageUrl")]
+    pub image_url_camel: String,
     pub image_url: String,
     pub technologies: Vec<String>,
     pub link: String,
@@ -75,6 +86,7 @@ impl From<project::Model> for ProjectResponse {
             id: row.id,
             title: row.title,
             description: row.description,
+            image_url_camel: row.image_url.clone(),
             image_url: row.image_url,
             technologies: serde_json::from_value(row.technologies).unwrap_or_default(),
             link: row.link,
@@ -84,16 +96,20 @@ impl From<project::Model> for ProjectResponse {
     }
 }
 
-/// An optional URL field: blank is allowed, anything else must be an http(s) URL.
+/// An optional link field (`validate::portfolio_link`): blank, `#`, an http(s) URL or a bare
+/// domain.
 fn url_field(errors: &mut FieldErrors, field: &str, value: &Option<String>) -> Option<String> {
-    let value = value.as_ref()?.trim().to_owned();
-    if !value.is_empty() {
-        if !is_web_url(&value) {
-            errors.add(field, "Enter a valid URL.");
+    let value = value.as_ref()?;
+    match portfolio_link(value) {
+        Some(link) => {
+            check_max_chars(errors, field, &link, MAX_URL_CHARS);
+            Some(link)
         }
-        check_max_chars(errors, field, &value, MAX_URL_CHARS);
+        None => {
+            errors.add(field, "Enter a valid URL.");
+            None
+        }
     }
-    Some(value)
 }
 
 fn apply(row: &mut project::ActiveModel, body: ProjectRequest, creating: bool) -> ApiResult<()> {
@@ -175,7 +191,7 @@ pub async fn list_projects(
 pub async fn create_project(
     State(state): State<AppState>,
     user: ActiveUser,
-    Json(body): Json<ProjectRequest>,
+    GrooyaJson { body, .. }: GrooyaJson<ProjectRequest>,
 ) -> ApiResult<(StatusCode, Json<ProjectResponse>)> {
     let now = db::now();
     let mut row = project::ActiveModel {
@@ -189,6 +205,7 @@ pub async fn create_project(
     };
     apply(&mut row, body, true)?;
     let created = row.insert(state.db.writer()).await?;
+    state.public_pages.forget_owner(user.id());
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -214,7 +231,7 @@ pub async fn put_project(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<ProjectRequest>,
+    body: GrooyaJson<ProjectRequest>,
 ) -> ApiResult<Json<ProjectResponse>> {
     update_project(state, user, id, body).await
 }
@@ -227,7 +244,7 @@ pub async fn patch_project(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<ProjectRequest>,
+    body: GrooyaJson<ProjectRequest>,
 ) -> ApiResult<Json<ProjectResponse>> {
     update_project(state, user, id, body).await
 }
@@ -236,12 +253,14 @@ async fn update_project(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-    Json(body): Json<ProjectRequest>,
+    GrooyaJson { body, .. }: GrooyaJson<ProjectRequest>,
 ) -> ApiResult<Json<ProjectResponse>> {
     let existing = own_project(state.db.writer(), user.id(), id).await?;
     let mut row: project::ActiveModel = existing.into();
     apply(&mut row, body, false)?;
-    Ok(Json(row.update(state.db.writer()).await?.into()))
+    let updated = row.update(state.db.writer()).await?;
+    state.public_pages.forget_owner(user.id());
+    Ok(Json(updated.into()))
 }
 
 /// Delete a project.
@@ -261,5 +280,6 @@ pub async fn delete_project(
     if deleted.rows_affected == 0 {
         return Err(ApiError::no_match("Project"));
     }
+    state.public_pages.forget_owner(user.id());
     Ok(StatusCode::NO_CONTENT)
 }

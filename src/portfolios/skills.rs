@@ -1,45 +1,108 @@
 //! Grooya's `/api/skills/` CRUD over the same skill list as Breneo's `/api/me/skills/` (one
-//! account, one list): a known skill takes the taxonomy's canonical name and category; the
-//! category sent is kept only for a skill the taxonomy does not know.
+//! account, one list). A skill keeps the name and category the user gave; answers are
+//! `types.ts`'s `Skill` (string id, one of the frontend's five categories), with the taxonomy's
+//! name beside it when the taxonomy knows the skill.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::user_skill;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, Path, Query};
+use crate::portfolios::wire::{self, GrooyaJson, Spellings};
 use crate::profiles::skills::{
-    SearchQuery, SkillResponse, catalog_search, insert_skill, remove_skill, resolve_name, skills_of,
+    SearchQuery, catalog_search, insert_skill, remove_skill, resolve_name, skill_rows,
 };
+use crate::skills::{self, Category};
 use crate::state::AppState;
-use crate::validate::{FieldErrors, check_max_chars};
 
-const MAX_CATEGORY_CHARS: usize = 50;
+/// The frontend's skill categories (`types.ts` `Skill['category']`).
+pub const CATEGORIES: [&str; 5] = ["Language", "Framework", "Tool", "Database", "Cloud"];
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SkillRequest {
     pub name: Option<String>,
-    /// Kept for a skill the taxonomy does not know (e.g. "Tool").
+    /// `Language`, `Framework`, `Tool`, `Database` or `Cloud` (any case); the taxonomy's when
+    /// left out.
     pub category: Option<String>,
 }
 
-fn category(body: &SkillRequest) -> ApiResult<Option<String>> {
-    let category = body
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned);
-    if let Some(value) = &category {
-        let mut errors = FieldErrors::default();
-        check_max_chars(&mut errors, "category", value, MAX_CATEGORY_CHARS);
-        errors.into_result()?;
+impl Spellings for SkillRequest {
+    const CAMEL_CASE: &'static [(&'static str, &'static str)] = &[];
+}
+
+/// A skill as `types.ts` reads it, and the taxonomy's name for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrooyaSkill {
+    #[serde(serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
+    pub id: i64,
+    /// As the user gave it.
+    pub name: String,
+    /// One of `CATEGORIES`.
+    pub category: String,
+    /// The taxonomy's name, when it knows the skill.
+    pub canonical_name: Option<String>,
+}
+
+impl From<user_skill::Model> for GrooyaSkill {
+    fn from(row: user_skill::Model) -> Self {
+        let known = skills::taxonomy().lookup(&row.normalized_name);
+        let category = row
+            .category
+            .as_deref()
+            .and_then(frontend_category)
+            .or_else(|| known.map(|skill| category_of(skill.category)))
+            .unwrap_or("Tool");
+        GrooyaSkill {
+            id: row.id,
+            canonical_name: known.map(|skill| skill.name.clone()),
+            name: row.name,
+            category: category.to_owned(),
+        }
     }
-    Ok(category)
+}
+
+/// A stored or sent category as one of the frontend's five, if it is one (any case) or a
+/// taxonomy category (Breneo's rows store those).
+fn frontend_category(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    CATEGORIES
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(raw))
+        .copied()
+        .or_else(|| Category::parse(raw).map(category_of))
+}
+
+/// The frontend's category for a taxonomy one: libraries are frameworks to it, practices and
+/// soft skills tools.
+fn category_of(category: Category) -> &'static str {
+    match category {
+        Category::Language => "Language",
+        Category::Framework | Category::Library => "Framework",
+        Category::Database => "Database",
+        Category::Cloud => "Cloud",
+        Category::Tool | Category::Practice | Category::SoftSkill => "Tool",
+    }
+}
+
+/// The category sent, as one of the five; anything else is a field error.
+fn category(body: &SkillRequest) -> ApiResult<Option<String>> {
+    let Some(raw) = body.category.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    CATEGORIES
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(raw))
+        .map(|c| Some((*c).to_owned()))
+        .ok_or_else(|| ApiError::field("category", format!("\"{raw}\" is not a valid choice.")))
 }
 
 async fn own_skill(
@@ -59,7 +122,7 @@ async fn own_skill(
 /// needed; the two are told apart by the query.
 #[utoipa::path(get, path = "/api/skills", tag = "grooya", security(("bearer" = [])),
     params(SearchQuery),
-    responses((status = 200, body = [SkillResponse], description = "The user's skills; with `query`, catalog matches (`[SkillSuggestion]`)")))]
+    responses((status = 200, body = [GrooyaSkill], description = "The user's skills; with `query`, catalog matches (`[SkillSuggestion]`)")))]
 pub async fn list_skills(
     State(state): State<AppState>,
     Query(search): Query<SearchQuery>,
@@ -70,60 +133,63 @@ pub async fn list_skills(
         return Ok(catalog_search(&search).into_response());
     }
     let user = user?;
-    Ok(Json(skills_of(state.db.reader(), user.id()).await?).into_response())
+    let rows = skill_rows(state.db.reader(), user.id()).await?;
+    let skills: Vec<GrooyaSkill> = rows.into_iter().map(Into::into).collect();
+    Ok(Json(skills).into_response())
 }
 
 /// Add a skill.
 #[utoipa::path(post, path = "/api/skills", tag = "grooya", security(("bearer" = [])),
     request_body = SkillRequest,
-    responses((status = 201, body = SkillResponse), (status = 400, description = "Field errors, e.g. `{\"name\": [\"You already have this skill.\"]}`")))]
+    responses((status = 201, body = GrooyaSkill), (status = 400, description = "Field errors, e.g. `{\"name\": [\"You already have this skill.\"]}`")))]
 pub async fn create_skill(
     State(state): State<AppState>,
     user: ActiveUser,
-    Json(body): Json<SkillRequest>,
-) -> ApiResult<(StatusCode, Json<SkillResponse>)> {
+    GrooyaJson { body, .. }: GrooyaJson<SkillRequest>,
+) -> ApiResult<(StatusCode, Json<GrooyaSkill>)> {
     let category = category(&body)?;
     let created = insert_skill(&state, &user, body.name.as_deref(), category).await?;
+    state.public_pages.forget_owner(user.id());
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// One of the user's skills.
 #[utoipa::path(get, path = "/api/skills/{id}", tag = "grooya", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = SkillResponse), (status = 404, description = "Not the user's")))]
+    responses((status = 200, body = GrooyaSkill), (status = 404, description = "Not the user's")))]
 pub async fn get_skill(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-) -> ApiResult<Json<SkillResponse>> {
+) -> ApiResult<Json<GrooyaSkill>> {
     Ok(Json(
         own_skill(state.db.reader(), user.id(), id).await?.into(),
     ))
 }
 
-/// Rename a skill or change an unknown skill's category.
+/// Rename a skill or change its category.
 #[utoipa::path(put, path = "/api/skills/{id}", tag = "grooya", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = SkillRequest,
-    responses((status = 200, body = SkillResponse), (status = 400, description = "Field errors"), (status = 404, description = "Not the user's")))]
+    responses((status = 200, body = GrooyaSkill), (status = 400, description = "Field errors"), (status = 404, description = "Not the user's")))]
 pub async fn put_skill(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<SkillRequest>,
-) -> ApiResult<Json<SkillResponse>> {
+    body: GrooyaJson<SkillRequest>,
+) -> ApiResult<Json<GrooyaSkill>> {
     update_skill(state, user, id, body).await
 }
 
 /// The same as `PUT`: fields left out keep their values.
 #[utoipa::path(patch, path = "/api/skills/{id}", tag = "grooya", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = SkillRequest,
-    responses((status = 200, body = SkillResponse), (status = 400, description = "Field errors"), (status = 404, description = "Not the user's")))]
+    responses((status = 200, body = GrooyaSkill), (status = 400, description = "Field errors"), (status = 404, description = "Not the user's")))]
 pub async fn patch_skill(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<SkillRequest>,
-) -> ApiResult<Json<SkillResponse>> {
+    body: GrooyaJson<SkillRequest>,
+) -> ApiResult<Json<GrooyaSkill>> {
     update_skill(state, user, id, body).await
 }
 
@@ -131,8 +197,8 @@ async fn update_skill(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-    Json(body): Json<SkillRequest>,
-) -> ApiResult<Json<SkillResponse>> {
+    GrooyaJson { body, .. }: GrooyaJson<SkillRequest>,
+) -> ApiResult<Json<GrooyaSkill>> {
     let new_category = category(&body)?;
     let resolved = match body.name.as_deref() {
         Some(name) => Some(resolve_name(Some(name))?),
@@ -142,34 +208,31 @@ async fn update_skill(
     let updated = db::in_transaction(state.db.writer(), async |txn| {
         let existing = own_skill(txn, user_id, id).await?;
         let mut row: user_skill::ActiveModel = existing.clone().into();
-        let known_category = match &resolved {
-            Some(resolved) => {
-                let taken = user_skill::Entity::find()
-                    .filter(user_skill::Column::UserId.eq(user_id))
-                    .filter(user_skill::Column::NormalizedName.eq(resolved.key.clone()))
-                    .filter(user_skill::Column::Id.ne(id))
-                    .count(txn)
-                    .await?;
-                if taken > 0 {
-                    return Err(ApiError::field("name", "You already have this skill."));
-                }
-                row.name = Set(resolved.name.clone());
-                row.normalized_name = Set(resolved.key.clone());
-                resolved.category.map(|c| c.as_str().to_owned())
+        if let Some((typed, resolved)) = &resolved {
+            let taken = user_skill::Entity::find()
+                .filter(user_skill::Column::UserId.eq(user_id))
+                .filter(user_skill::Column::NormalizedName.eq(resolved.key.clone()))
+                .filter(user_skill::Column::Id.ne(id))
+                .count(txn)
+                .await?;
+            if taken > 0 {
+                return Err(ApiError::field("name", "You already have this skill."));
             }
-            None => crate::skills::taxonomy()
-                .lookup(&existing.name)
-                .map(|skill| skill.category.as_str().to_owned()),
-        };
-        match (known_category, new_category) {
-            (Some(category), _) => row.category = Set(Some(category)),
-            (None, Some(category)) => row.category = Set(Some(category)),
-            (None, None) => {}
+            row.name = Set(typed.clone());
+            row.normalized_name = Set(resolved.key.clone());
+            // A renamed skill without a category sent takes its new name's.
+            if new_category.is_none() && existing.normalized_name != resolved.key {
+                row.category = Set(resolved.category.map(|c| c.as_str().to_owned()));
+            }
+        }
+        if let Some(category) = &new_category {
+            row.category = Set(Some(category.clone()));
         }
         Ok::<_, ApiError>(row.update(txn).await?)
     })
     .await?;
     state.accounts.forget(user_id);
+    state.public_pages.forget_owner(user_id);
     Ok(Json(updated.into()))
 }
 
@@ -183,5 +246,6 @@ pub async fn delete_skill(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     remove_skill(&state, &user, id, "Skill").await?;
+    state.public_pages.forget_owner(user.id());
     Ok(StatusCode::NO_CONTENT)
 }

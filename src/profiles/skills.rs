@@ -25,24 +25,6 @@ const MAX_SKILL_CHARS: usize = 100;
 const DEFAULT_SUGGESTIONS: usize = 10;
 const MAX_SUGGESTIONS: usize = 50;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SkillResponse {
-    pub id: i64,
-    pub name: String,
-    /// The taxonomy's category; `null` for a skill the taxonomy does not know.
-    pub category: Option<String>,
-}
-
-impl From<user_skill::Model> for SkillResponse {
-    fn from(row: user_skill::Model) -> Self {
-        SkillResponse {
-            id: row.id,
-            name: row.name,
-            category: row.category,
-        }
-    }
-}
-
 /// A skill as Breneo's profile, home and jobs pages read it (`skill_name.toLowerCase()`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BreneoSkill {
@@ -65,12 +47,20 @@ pub fn skill_id_of(row: &user_skill::Model) -> i64 {
         .map_or(CUSTOM_SKILL_IDS + row.id, |skill| i64::from(skill.id))
 }
 
+/// The taxonomy's name of a stored skill it knows (Breneo shows one spelling, whatever the
+/// user typed), else the name as stored.
+pub fn display_name(row: &user_skill::Model) -> String {
+    skills::taxonomy()
+        .lookup(&row.normalized_name)
+        .map_or_else(|| row.name.clone(), |skill| skill.name.clone())
+}
+
 impl From<user_skill::Model> for BreneoSkill {
     fn from(row: user_skill::Model) -> Self {
         BreneoSkill {
             id: row.id,
             skill_id: skill_id_of(&row),
-            skill_name: row.name,
+            skill_name: display_name(&row),
             created_at: row.created_at,
         }
     }
@@ -83,7 +73,8 @@ pub struct AddSkillRequest {
     pub skill_id: Option<i64>,
 }
 
-async fn skill_rows(
+/// A user's skill rows in the order they were added.
+pub async fn skill_rows(
     conn: &impl sea_orm::ConnectionTrait,
     user_id: i64,
 ) -> ApiResult<Vec<user_skill::Model>> {
@@ -100,18 +91,6 @@ pub async fn breneo_skills_of(
     conn: &impl sea_orm::ConnectionTrait,
     user_id: i64,
 ) -> ApiResult<Vec<BreneoSkill>> {
-    Ok(skill_rows(conn, user_id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
-}
-
-/// A user's skills in the order they were added.
-pub async fn skills_of(
-    conn: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-) -> ApiResult<Vec<SkillResponse>> {
     Ok(skill_rows(conn, user_id)
         .await?
         .into_iter()
@@ -161,10 +140,12 @@ pub async fn add_my_skill(
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
-/// A skill name as typed, resolved against the taxonomy, or the field error.
-pub fn resolve_name(name: Option<&str>) -> ApiResult<skills::ResolvedSkill> {
+/// A skill name as typed (spaces collapsed) and resolved against the taxonomy, or the field
+/// error.
+pub fn resolve_name(name: Option<&str>) -> ApiResult<(String, skills::ResolvedSkill)> {
     let mut errors = FieldErrors::default();
     let typed = text_field(&mut errors, "name", name, None, true, MAX_SKILL_CHARS);
+    let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
     let resolved = skills::resolve(&typed);
     if resolved.key.is_empty() && errors.is_empty() {
         errors.add(
@@ -173,18 +154,19 @@ pub fn resolve_name(name: Option<&str>) -> ApiResult<skills::ResolvedSkill> {
         );
     }
     errors.into_result()?;
-    Ok(resolved)
+    Ok((typed, resolved))
 }
 
 /// Adds a skill to the user's list (Breneo's and Grooya's routes): once per skill, at most 100.
-/// `category` is used only for a skill the taxonomy does not know.
+/// The name is kept as the user typed it (the taxonomy's key de-duplicates it); `category`,
+/// when given, is kept, else the taxonomy's is stored.
 pub async fn insert_skill(
     state: &AppState,
     user: &ActiveUser,
     name: Option<&str>,
     category: Option<String>,
 ) -> ApiResult<user_skill::Model> {
-    let resolved = resolve_name(name)?;
+    let (typed, resolved) = resolve_name(name)?;
     let user_id = user.id();
     let created = db::in_transaction(state.db.writer(), async |txn| {
         service::lock_user(txn, user_id).await?;
@@ -209,12 +191,9 @@ pub async fn insert_skill(
             .flatten();
         let row = user_skill::ActiveModel {
             user_id: Set(user_id),
-            name: Set(resolved.name),
+            name: Set(typed),
             normalized_name: Set(resolved.key),
-            category: Set(resolved
-                .category
-                .map(|c| c.as_str().to_owned())
-                .or(category)),
+            category: Set(category.or(resolved.category.map(|c| c.as_str().to_owned()))),
             position: Set(last_position.map_or(0, |p| p + 1)),
             created_at: Set(db::now()),
             ..Default::default()

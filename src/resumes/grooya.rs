@@ -1,6 +1,8 @@
 //! Grooya's `/api/resumes/` CRUD on the same resumes as JobTracker's uploads: a resume may have
-//! structured `content` (Grooya's editor), a file (an upload), or both. Grooya's creates count
-//! against the tier's resume allowance; uploads made through JobTracker do not.
+//! structured `content` (Grooya's editor), a file (an upload), or both. Grooya's frontend sends
+//! its `Resume` flat (`fullName`, `experience`, `template`, …): those keys are kept in `content`
+//! and answered flat again, beside `content`. Grooya's creates count against the tier's resume
+//! allowance; uploads made through JobTracker do not.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::resume;
@@ -18,6 +20,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FIELD_REQUIRED};
 use crate::extract::{ActiveUser, Json, Path};
 use crate::portfolios::entitlements::{self, Resource};
+use crate::portfolios::wire::{self, GrooyaJson, Spellings};
 use crate::state::AppState;
 use crate::validate::{FieldErrors, check_max_chars};
 
@@ -33,9 +36,51 @@ pub struct ResumeRequest {
     pub content: Option<Value>,
 }
 
+impl Spellings for ResumeRequest {
+    const CAMEL_CASE: &'static [(&'static str, &'static str)] = &[];
+}
+
+/// Keys of a resume body that are not the frontend's flat resume fields.
+const NOT_CONTENT: [&str; 13] = [
+    "title",
+    "content",
+    "id",
+    "user",
+    "userId",
+    "createdAt",
+    "created_at",
+    "updatedAt",
+    "updated_at",
+    "file",
+    "parsed_text",
+    "job_application",
+    "file_name",
+];
+
+/// The flat resume fields of a body (`fullName`, `summary`, `experience`, …).
+fn flat_fields(object: Map<String, Value>) -> Map<String, Value> {
+    object
+        .into_iter()
+        .filter(|(key, _)| !NOT_CONTENT.contains(&key.as_str()))
+        .collect()
+}
+
+/// A resume in both shapes: the frontend's flat `Resume` (its content's keys at the top, string
+/// ids, millisecond timestamps) and the seed's document with `content`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResumeDocument {
+    #[serde(serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
     pub id: i64,
+    #[serde(rename = "userId", serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
+    pub user_id: i64,
+    #[serde(rename = "createdAt", serialize_with = "wire::millis")]
+    #[schema(value_type = i64)]
+    pub created_at_ms: DateTime<Utc>,
+    #[serde(rename = "updatedAt", serialize_with = "wire::millis")]
+    #[schema(value_type = i64)]
+    pub updated_at_ms: DateTime<Utc>,
     pub title: String,
     #[schema(value_type = Value)]
     pub content: Option<Value>,
@@ -43,19 +88,34 @@ pub struct ResumeDocument {
     pub file: Option<String>,
     pub parsed_text: String,
     pub job_application: Option<i64>,
+    /// The owner's id.
+    #[serde(serialize_with = "wire::id_string")]
+    #[schema(value_type = String)]
     pub user: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl ResumeDocument {
-    async fn new(row: resume::Model, state: &AppState) -> ResumeDocument {
+    /// The answer for a stored resume: the document and its content's keys beside it.
+    async fn json(row: resume::Model, state: &AppState) -> Value {
+        let flat = match &row.content {
+            Some(Value::Object(content)) => content.clone(),
+            _ => Map::new(),
+        };
+        wire::with_extra(&ResumeDocument::of(row, state).await, &flat)
+    }
+
+    async fn of(row: resume::Model, state: &AppState) -> ResumeDocument {
         let file = match row.file_key.as_deref() {
             Some(key) => Some(state.storage.link(key).await),
             None => None,
         };
         ResumeDocument {
             id: row.id,
+            user_id: row.user_id,
+            created_at_ms: row.created_at,
+            updated_at_ms: row.updated_at,
             title: row.title,
             content: row.content,
             file,
@@ -66,6 +126,24 @@ impl ResumeDocument {
             updated_at: row.updated_at,
         }
     }
+}
+
+/// `content` as a write leaves it: the content sent (or the stored one) with the flat fields
+/// sent over it.
+fn merged_content(
+    sent: Option<Value>,
+    stored: Option<&Value>,
+    flat: Map<String, Value>,
+) -> Option<Value> {
+    if flat.is_empty() {
+        return sent;
+    }
+    let mut content = match sent.as_ref().or(stored) {
+        Some(Value::Object(content)) => content.clone(),
+        _ => Map::new(),
+    };
+    content.extend(flat);
+    Some(Value::Object(content))
 }
 
 fn apply(row: &mut resume::ActiveModel, body: ResumeRequest, creating: bool) -> ApiResult<()> {
@@ -112,7 +190,7 @@ async fn own_resume(
 pub async fn list_resume_documents(
     State(state): State<AppState>,
     user: ActiveUser,
-) -> ApiResult<Json<Vec<ResumeDocument>>> {
+) -> ApiResult<Json<Vec<Value>>> {
     let rows = resume::Entity::find()
         .filter(resume::Column::UserId.eq(user.id()))
         .order_by_desc(resume::Column::UpdatedAt)
@@ -121,7 +199,7 @@ pub async fn list_resume_documents(
         .await?;
     let mut documents = Vec::with_capacity(rows.len());
     for row in rows {
-        documents.push(ResumeDocument::new(row, &state).await);
+        documents.push(ResumeDocument::json(row, &state).await);
     }
     Ok(Json(documents))
 }
@@ -134,8 +212,9 @@ pub async fn list_resume_documents(
 pub async fn create_resume_document(
     State(state): State<AppState>,
     user: ActiveUser,
-    Json(body): Json<ResumeRequest>,
-) -> ApiResult<(StatusCode, Json<ResumeDocument>)> {
+    GrooyaJson { mut body, object }: GrooyaJson<ResumeRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    body.content = merged_content(body.content.take(), None, flat_fields(object));
     let now = db::now();
     let mut row = resume::ActiveModel {
         user_id: Set(user.id()),
@@ -162,7 +241,7 @@ pub async fn create_resume_document(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(ResumeDocument::new(created, &state).await),
+        Json(ResumeDocument::json(created, &state).await),
     ))
 }
 
@@ -174,9 +253,9 @@ pub async fn get_resume_document(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-) -> ApiResult<Json<ResumeDocument>> {
+) -> ApiResult<Json<Value>> {
     let row = own_resume(state.db.reader(), user.id(), id).await?;
-    Ok(Json(ResumeDocument::new(row, &state).await))
+    Ok(Json(ResumeDocument::json(row, &state).await))
 }
 
 /// Update a resume's title or content (fields left out keep their values).
@@ -187,8 +266,8 @@ pub async fn put_resume_document(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<ResumeRequest>,
-) -> ApiResult<Json<ResumeDocument>> {
+    body: GrooyaJson<ResumeRequest>,
+) -> ApiResult<Json<Value>> {
     update_resume_document(state, user, id, body).await
 }
 
@@ -200,8 +279,8 @@ pub async fn patch_resume_document(
     state: State<AppState>,
     user: ActiveUser,
     id: Path<i64>,
-    body: Json<ResumeRequest>,
-) -> ApiResult<Json<ResumeDocument>> {
+    body: GrooyaJson<ResumeRequest>,
+) -> ApiResult<Json<Value>> {
     update_resume_document(state, user, id, body).await
 }
 
@@ -209,16 +288,18 @@ async fn update_resume_document(
     State(state): State<AppState>,
     user: ActiveUser,
     Path(id): Path<i64>,
-    Json(body): Json<ResumeRequest>,
-) -> ApiResult<Json<ResumeDocument>> {
+    GrooyaJson { mut body, object }: GrooyaJson<ResumeRequest>,
+) -> ApiResult<Json<Value>> {
+    let flat = flat_fields(object);
     let updated = db::in_transaction(state.db.writer(), async |txn| {
         let existing = own_resume(txn, user.id(), id).await?;
+        body.content = merged_content(body.content.take(), existing.content.as_ref(), flat);
         let mut row: resume::ActiveModel = existing.into();
         apply(&mut row, body, false)?;
         Ok::<_, ApiError>(row.update(txn).await?)
     })
     .await?;
-    Ok(Json(ResumeDocument::new(updated, &state).await))
+    Ok(Json(ResumeDocument::json(updated, &state).await))
 }
 
 /// Delete a resume and its stored file.

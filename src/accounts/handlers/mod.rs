@@ -2,7 +2,6 @@
 
 pub mod breneo;
 pub mod email_codes;
-pub mod grooya;
 pub mod navigator;
 pub mod simplejwt;
 
