@@ -19,6 +19,8 @@ pub mod cli;
 pub mod clock;
 /// Configuration from the environment and `.env`, with secrets redacted.
 pub mod config;
+/// Grooya's AI credits on the account: monthly top-ups by plan, free uses, spending.
+pub mod credits;
 /// Dates known to a day, a month or a year, as CVs give them.
 pub mod dates;
 /// Database pools and migrations: the one place that knows SQLite from PostgreSQL.

@@ -1,19 +1,19 @@
-//! Grooya's AI routes, paid in credits: `POST /api/ai/generate-text/ {task, payload}` for the
-//! frontend's writing tasks and `POST /api/ai/generate-image/ {prompt}`, whose image is stored
-//! as an asset. Each call reserves one credit of its kind in a single conditional `UPDATE`
-//! (so no interleaving of requests spends more than the balance) and refunds it when the
-//! provider fails.
+//! Grooya's AI routes, paid in credits (`credits`): `POST /api/ai/generate-text/ {task,
+//! payload}` for every AI feature of the frontend (`tasks`), and `POST /api/ai/generate-image/
+//! {prompt}`, whose image is stored as an asset. A provider answer that does not fit the task's
+//! shape is sent back once for repair; a second misfit, like any provider failure, answers 502
+//! and gives the credit (or the free use) back.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::accounts::user;
-use crate::ai::ChatClient;
+use super::tasks::{self, Task};
+use crate::accounts::user::SubscriptionTier;
+use crate::ai::{AiError, ChatClient};
+use crate::credits::{self, Credit};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json};
 use crate::images::{self, Output};
@@ -26,103 +26,6 @@ const MAX_PROMPT_CHARS: usize = 4000;
 /// A payload's JSON larger than this is refused (it becomes the prompt).
 const MAX_PAYLOAD_BYTES: usize = 32 * 1024;
 
-/// The writing tasks the frontend asks for, and what each answers.
-const TASKS: [(&str, &str); 6] = [
-    (
-        "hero",
-        "Write the hero section of a personal portfolio site. Answer {\"headline\": string (at most 10 words), \"subheadline\": string (one sentence)}.",
-    ),
-    (
-        "about",
-        "Write the 'About me' text of a personal portfolio, first person, 80-150 words. Answer {\"text\": string}.",
-    ),
-    (
-        "project_description",
-        "Describe the project for a portfolio: what it does, the candidate's role, the technologies and a result, 50-100 words. Answer {\"text\": string}.",
-    ),
-    (
-        "resume_summary",
-        "Write a professional summary for the top of a resume, 2-4 sentences, no first person. Answer {\"text\": string}.",
-    ),
-    (
-        "tailor_resume",
-        "Tailor the resume to the job posting: rewrite the summary and suggest bullet rewrites that use the posting's keywords truthfully. Answer {\"summary\": string, \"bullets\": [string], \"keywords\": [string]}.",
-    ),
-    (
-        "skills_suggestions",
-        "Suggest skills this person should list, given their role and experience. Answer {\"skills\": [{\"name\": string, \"category\": string}]}.",
-    ),
-];
-
-/// Which credit a call spends.
-#[derive(Clone, Copy, Debug)]
-enum Credit {
-    Text,
-    Image,
-}
-
-impl Credit {
-    fn column(self) -> user::Column {
-        match self {
-            Credit::Text => user::Column::AiTextCredits,
-            Credit::Image => user::Column::AiImageCredits,
-        }
-    }
-
-    fn exhausted(self) -> ApiError {
-        let kind = match self {
-            Credit::Text => "text",
-            Credit::Image => "image",
-        };
-        ApiError::Custom(
-            StatusCode::PAYMENT_REQUIRED,
-            json!({"detail": format!("You have no AI {kind} credits left. Upgrade your plan for more.")}),
-        )
-    }
-}
-
-/// Takes one credit if the user has one: one conditional `UPDATE`, so concurrent calls can
-/// never take more than the balance.
-async fn reserve(state: &AppState, user_id: i64, credit: Credit) -> ApiResult<()> {
-    let column = credit.column();
-    let taken = user::Entity::update_many()
-        .col_expr(column, ExprTrait::sub(Expr::col(column), 1))
-        .filter(user::Column::Id.eq(user_id))
-        .filter(column.gt(0))
-        .exec(state.db.writer())
-        .await?;
-    state.accounts.forget(user_id);
-    if taken.rows_affected == 0 {
-        return Err(credit.exhausted());
-    }
-    Ok(())
-}
-
-/// Gives a reserved credit back after a provider failure.
-async fn refund(state: &AppState, user_id: i64, credit: Credit) {
-    let column = credit.column();
-    let refunded = user::Entity::update_many()
-        .col_expr(column, ExprTrait::add(Expr::col(column), 1))
-        .filter(user::Column::Id.eq(user_id))
-        .exec(state.db.writer())
-        .await;
-    if let Err(err) = refunded {
-        tracing::error!(user_id, error = %err, "could not refund an AI credit");
-    }
-    state.accounts.forget(user_id);
-}
-
-async fn credits_left(state: &AppState, user_id: i64, credit: Credit) -> ApiResult<i32> {
-    let row = user::Entity::find_by_id(user_id)
-        .one(state.db.writer())
-        .await?
-        .ok_or_else(|| ApiError::no_match("User"))?;
-    Ok(match credit {
-        Credit::Text => row.ai_text_credits,
-        Credit::Image => row.ai_image_credits,
-    })
-}
-
 fn provider(state: &AppState) -> ApiResult<&ChatClient> {
     state
         .ai
@@ -130,7 +33,7 @@ fn provider(state: &AppState) -> ApiResult<&ChatClient> {
         .ok_or_else(|| ApiError::Unavailable(NOT_CONFIGURED.into()))
 }
 
-fn provider_failed(err: crate::ai::AiError) -> ApiError {
+fn provider_failed(err: AiError) -> ApiError {
     ApiError::Custom(
         StatusCode::BAD_GATEWAY,
         json!({"detail": format!("AI generation failed: {err}. Your credit was refunded.")}),
@@ -139,8 +42,12 @@ fn provider_failed(err: crate::ai::AiError) -> ApiError {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GenerateTextRequest {
-    /// `hero`, `about`, `project_description`, `resume_summary`, `tailor_resume` or
-    /// `skills_suggestions`.
+    /// One of the frontend's AI features (`projectStory`, `heroContent`, `aboutContent`,
+    /// `designSuggestions`, `resumeFromPortfolio`, `resumeFromJobDescription`,
+    /// `resumeTailoring`, `portfolioReview`, `experienceEnhancement`, `blockSuggestions`,
+    /// `paletteGeneration`, `contentTuning`), `resumeSummary`, `skillsSuggestions`, or an
+    /// earlier name (`hero`, `about`, `project_description`, `resume_summary`,
+    /// `tailor_resume`, `skills_suggestions`).
     pub task: Option<String>,
     /// What the task works from (the user's details, the project, the resume and posting).
     #[schema(value_type = Object)]
@@ -148,22 +55,89 @@ pub struct GenerateTextRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct GenerateTextResponse {
-    pub task: String,
-    /// The task's answer, shaped as the task says.
-    #[schema(value_type = Object)]
-    pub result: Value,
-    pub ai_text_credits: i32,
+pub struct CreditsView {
+    pub text: i32,
+    pub image: i32,
 }
 
-/// Generate text for one of the frontend's tasks (one text credit).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GenerateTextResponse {
+    pub task: String,
+    /// The feature's result in the frontend's type: a string for the writing features, an
+    /// object or a list for the others.
+    #[schema(value_type = Object)]
+    pub result: Value,
+    /// Whether this was the free plan's one use of the feature (no credit spent).
+    pub free_use: bool,
+    pub ai_text_credits: i32,
+    pub credits: CreditsView,
+}
+
+/// How a call is paid for.
+enum Payment {
+    FreeUse,
+    Credit,
+}
+
+/// The free plan's one use of the feature if it is left, else a text credit.
+async fn pay_for_text(
+    state: &AppState,
+    user_id: i64,
+    tier: SubscriptionTier,
+    feature: &str,
+) -> ApiResult<Payment> {
+    credits::top_up(state.db.writer(), user_id, tier, state.clock.now_utc()).await?;
+    if tier == SubscriptionTier::Free && credits::take_free_use(state, user_id, feature).await? {
+        return Ok(Payment::FreeUse);
+    }
+    credits::reserve(state, user_id, Credit::Text).await?;
+    Ok(Payment::Credit)
+}
+
+async fn give_back(state: &AppState, user_id: i64, feature: &str, payment: Payment) {
+    match payment {
+        Payment::FreeUse => credits::return_free_use(state, user_id, feature).await,
+        Payment::Credit => credits::refund(state, user_id, Credit::Text).await,
+    }
+}
+
+/// Asks the provider for the task's answer, and once more with what was wrong when it does
+/// not fit the task's shape.
+async fn run_task(client: &ChatClient, task: &Task, payload: &str) -> Result<Value, AiError> {
+    let system = format!(
+        "You write concise, truthful copy for a person's portfolio and resume. Never invent employers, degrees or numbers that are not in the input. {} Answer with one JSON object only.",
+        task.instructions
+    );
+    let first = match client.complete_json(&system, payload).await {
+        Ok(answer) => answer,
+        Err(AiError::InvalidResponse(why)) => json!({"unreadable": why}),
+        Err(err) => return Err(err),
+    };
+    let problem = match task.result_of(&first) {
+        Ok(result) => return Ok(result),
+        Err(problem) => problem,
+    };
+    tracing::info!(
+        feature = task.feature,
+        problem,
+        "AI answer did not fit; asking for a repair"
+    );
+    let repair = format!(
+        "{payload}\n\nYour previous answer was {first}, which is not valid: {problem}. Answer again, exactly in the shape asked."
+    );
+    let second = client.complete_json(&system, &repair).await?;
+    task.result_of(&second)
+        .map_err(|problem| AiError::InvalidResponse(format!("the answer did not fit: {problem}")))
+}
+
+/// Run one of the frontend's AI features (the free plan's one use of it, else one text credit).
 #[utoipa::path(post, path = "/api/ai/generate-text", tag = "grooya", security(("bearer" = [])),
     request_body = GenerateTextRequest,
     responses(
         (status = 200, body = GenerateTextResponse),
         (status = 400, description = "Unknown task or a payload that is not an object"),
         (status = 402, description = "No text credits left"),
-        (status = 502, description = "The provider failed; the credit was refunded"),
+        (status = 502, description = "The provider failed or answered out of shape twice; the credit was given back"),
         (status = 503, description = "No provider configured"),
     ))]
 pub async fn generate_text(
@@ -171,14 +145,17 @@ pub async fn generate_text(
     user: ActiveUser,
     Json(body): Json<GenerateTextRequest>,
 ) -> ApiResult<Json<GenerateTextResponse>> {
-    let task = body.task.unwrap_or_default().trim().to_owned();
-    let Some((_, instructions)) = TASKS.iter().find(|(name, _)| *name == task) else {
+    let name = body.task.unwrap_or_default().trim().to_owned();
+    let payload = body.payload.unwrap_or_else(|| json!({}));
+    let Some(task) = tasks::find(&name, &payload) else {
         return Err(ApiError::field(
             "task",
-            format!("\"{task}\" is not a valid choice."),
+            format!(
+                "\"{name}\" is not a valid choice. Choose one of: {}.",
+                tasks::names().join(", ")
+            ),
         ));
     };
-    let payload = body.payload.unwrap_or_else(|| json!({}));
     if !payload.is_object() {
         return Err(ApiError::field("payload", "Expected a JSON object."));
     }
@@ -191,18 +168,22 @@ pub async fn generate_text(
     }
     let client = provider(&state)?;
     let user_id = user.id();
-    reserve(&state, user_id, Credit::Text).await?;
-    let system = format!(
-        "You write concise, truthful copy for a developer's portfolio and resume. Never invent employers, degrees or numbers that are not in the input. {instructions} Answer with one JSON object only."
-    );
-    match client.complete_json(&system, &payload_text).await {
-        Ok(result) => Ok(Json(GenerateTextResponse {
-            task,
-            result,
-            ai_text_credits: credits_left(&state, user_id, Credit::Text).await?,
-        })),
+    let tier = user.0.user.subscription_tier;
+    let payment = pay_for_text(&state, user_id, tier, task.feature).await?;
+    let free_use = matches!(payment, Payment::FreeUse);
+    match run_task(client, task, &payload_text).await {
+        Ok(result) => {
+            let (text, image) = credits::balance(&state, user_id).await?;
+            Ok(Json(GenerateTextResponse {
+                task: name,
+                result,
+                free_use,
+                ai_text_credits: text,
+                credits: CreditsView { text, image },
+            }))
+        }
         Err(err) => {
-            refund(&state, user_id, Credit::Text).await;
+            give_back(&state, user_id, task.feature, payment).await;
             Err(provider_failed(err))
         }
     }
@@ -213,13 +194,14 @@ pub struct GenerateImageRequest {
     pub prompt: Option<String>,
 }
 
-/// Generate an image from a prompt and keep it as an asset (one image credit).
+/// Generate an image from a prompt and keep it as an asset (one image credit; paid plans).
 #[utoipa::path(post, path = "/api/ai/generate-image", tag = "grooya", security(("bearer" = [])),
     request_body = GenerateImageRequest,
     responses(
         (status = 201, body = AssetResponse),
         (status = 400, description = "No prompt, or the user's file quota reached (no credit spent)"),
         (status = 402, description = "No image credits left"),
+        (status = 403, description = "The plan does not include image generation"),
         (status = 502, description = "The provider failed; the credit was refunded"),
         (status = 503, description = "No provider configured"),
     ))]
@@ -244,7 +226,10 @@ pub async fn generate_image(
     // at least a byte; its real size is checked again when it is stored).
     let quota = state.config.storage_quota_bytes;
     quota::ensure_room(state.db.reader(), quota, user_id, 1, Refusal::Detail).await?;
-    reserve(&state, user_id, Credit::Image).await?;
+    let tier = user.0.user.subscription_tier;
+    credits::check_images_allowed(tier)?;
+    credits::top_up(state.db.writer(), user_id, tier, state.clock.now_utc()).await?;
+    credits::reserve(&state, user_id, Credit::Image).await?;
     let generated = match client.generate_image(&prompt).await {
         Ok(bytes) => images::clean(&state.sandbox, &bytes, &[Output { max_side: None }])
             .await
@@ -255,7 +240,7 @@ pub async fn generate_image(
     let image = match generated {
         Ok(image) => image,
         Err(err) => {
-            refund(&state, user_id, Credit::Image).await;
+            credits::refund(&state, user_id, Credit::Image).await;
             return Err(provider_failed(err));
         }
     };
@@ -265,7 +250,7 @@ pub async fn generate_image(
             Json(AssetResponse::new(row, &state.storage)),
         )),
         Err(err) => {
-            refund(&state, user_id, Credit::Image).await;
+            credits::refund(&state, user_id, Credit::Image).await;
             Err(err)
         }
     }

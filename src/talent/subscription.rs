@@ -111,24 +111,34 @@ pub async fn grant(
     ends_at: Option<DateTime<Utc>>,
 ) -> Result<Model, DbErr> {
     db::in_transaction(conn, async |txn| {
-        end_active(txn, user_id).await?;
-        let now = db::now();
-        let row = ActiveModel {
-            user_id: Set(user_id),
-            plan: Set(plan_name(plan).into()),
-            status: Set(STATUS_ACTIVE.into()),
-            starts_at: Set(now),
-            ends_at: Set(ends_at),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        set_tier(txn, user_id, plan).await?;
-        Ok(row)
+        grant_in(txn, user_id, plan, ends_at).await
     })
     .await
+}
+
+/// `grant` inside the caller's transaction.
+pub async fn grant_in(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    plan: SubscriptionTier,
+    ends_at: Option<DateTime<Utc>>,
+) -> Result<Model, DbErr> {
+    end_active(txn, user_id).await?;
+    let now = db::now();
+    let row = ActiveModel {
+        user_id: Set(user_id),
+        plan: Set(plan_name(plan).into()),
+        status: Set(STATUS_ACTIVE.into()),
+        starts_at: Set(now),
+        ends_at: Set(ends_at),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    set_tier(txn, user_id, plan).await?;
+    Ok(row)
 }
 
 /// Ends the user's active subscription, if any, and returns them to the free tier.
@@ -165,6 +175,8 @@ async fn set_tier(
     user::Entity::update_many()
         .set(user::ActiveModel {
             subscription_tier: Set(tier),
+            // The next AI use tops the balance up to the new plan's credits.
+            credits_period: Set(None),
             ..Default::default()
         })
         .filter(user::Column::Id.eq(user_id))

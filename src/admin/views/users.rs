@@ -363,6 +363,8 @@ pub async fn update(
         row.subscription_tier = Set(tier);
         row.ai_text_credits = Set(text);
         row.ai_image_credits = Set(image);
+        // The balance set here is this month's: no top-up replaces it before the next month.
+        row.credits_period = Set(Some(crate::credits::period(state.clock.now_utc())));
         row.is_staff = Set(is_staff);
         row.is_active = Set(is_active);
         row.updated_at = Set(db::now());
