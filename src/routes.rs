@@ -11,15 +11,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::accounts::handlers::{breneo, email_codes, grooya, navigator, simplejwt};
+use crate::accounts::handlers::{breneo, email_codes, navigator, simplejwt};
 use crate::lifecycle;
 use crate::market::admin as market_admin;
 use crate::market::handlers as market;
 use crate::market::{feed, search};
 use crate::openapi::{ApiDoc, with_contract_paths};
 use crate::portfolios::{
-    assets, generate, handlers as portfolios, projects, public as public_portfolios,
-    skills as grooya_skills,
+    account as grooya, assets, generate, handlers as portfolios, projects, promo,
+    public as public_portfolios, skills as grooya_skills,
 };
 use crate::profiles::{educations, industry, me, public, skills, work_history};
 use crate::resumes;
@@ -173,6 +173,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::delete_asset))
         .routes(routes!(generate::generate_text))
         .routes(routes!(generate::generate_image))
+        .routes(routes!(promo::apply_promo_code))
         // Breneo's job feed (its job pages' "aggregator" routes)
         .routes(routes!(feed::search_jobs))
         .routes(routes!(feed::list_jobs))

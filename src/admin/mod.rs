@@ -17,7 +17,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::market::admin::MAX_IMPORT_BYTES;
 use crate::state::AppState;
 use views::{
-    audit_log, dashboard, files, portfolios, postings, queue, subscriptions, tracker, users,
+    audit_log, dashboard, files, portfolios, postings, promo_codes, queue, subscriptions, tracker,
+    users,
 };
 
 /// Pages may load only their own inline styles and images; no page may be framed.
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/subscriptions",
             get(subscriptions::list).post(subscriptions::grant),
+        )
+        .route(
+            "/admin/promo-codes",
+            get(promo_codes::list).post(promo_codes::create),
         )
         .route("/admin/portfolios", get(portfolios::list))
         .route("/admin/portfolios/{id}", get(portfolios::show))

@@ -25,10 +25,11 @@ impl Layout {
 }
 
 /// The sections in the navigation bar: (path, label).
-pub const SECTIONS: [(&str, &str); 10] = [
+pub const SECTIONS: [(&str, &str); 11] = [
     ("/admin", "Dashboard"),
     ("/admin/users", "Users"),
     ("/admin/subscriptions", "Subscriptions"),
+    ("/admin/promo-codes", "Promo codes"),
     ("/admin/portfolios", "Portfolios"),
     ("/admin/postings", "Job postings"),
     ("/admin/applications", "Applications"),

@@ -6,6 +6,7 @@ pub mod files;
 mod owners;
 pub mod portfolios;
 pub mod postings;
+pub mod promo_codes;
 pub mod queue;
 pub mod subscriptions;
 pub mod tracker;
