@@ -253,8 +253,11 @@ async fn grooya_register_answers_tokens_and_the_user() {
     assert_eq!(
         body["user"],
         json!({
-            "pk": id, "username": "designer@example.com", "email": "designer@example.com",
-            "first_name": "Ana", "last_name": "Lima", "title": "", "bio": "", "avatar_url": null,
+            "id": id.to_string(), "pk": id, "username": "designer@example.com", "email": "designer@example.com",
+            "name": "Ana Lima", "first_name": "Ana", "last_name": "Lima", "title": "", "bio": "",
+            "avatarUrl": "", "avatar_url": null, "role": "user", "isEarlyAdopter": false,
+            "subscription": {"tier": "free", "status": "active", "freeFeaturesUsed": {},
+                "credits": {"text": 10, "image": 3}},
             "subscription_tier": "free", "ai_text_credits": 10, "ai_image_credits": 3, "account_type": "user"
         })
     );

@@ -673,8 +673,8 @@ async fn unpublishing_a_portfolio_takes_its_public_page_down() {
     let created = app
         .call(Method::POST, "/api/portfolios/", Some(json!({"title": "Ada", "slug": "ada", "design": {}, "pages": [], "is_published": true})), Some(&token))
         .await;
-    let id = created.assert_status(StatusCode::CREATED)["id"]
-        .as_i64()
+    let id: i64 = crate::helpers::id_of(created.assert_status(StatusCode::CREATED))
+        .parse()
         .unwrap();
     assert_eq!(
         app.get("/api/public/portfolios/ada/", None).await.status,

@@ -175,7 +175,7 @@ async fn an_operator_works_through_the_admin_in_a_real_browser() {
             Some(&token),
         )
         .await;
-    let portfolio_id = created.json["id"].as_i64().unwrap();
+    let portfolio_id: i64 = crate::helpers::id_of(&created.json).parse().unwrap();
     let job_id = failed_job(&app).await;
     let base = serve(&app).await;
 

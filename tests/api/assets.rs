@@ -120,9 +120,9 @@ async fn images_of_every_format_are_stored_re_encoded_without_metadata() {
         let file = body["file"].as_str().unwrap();
         assert_eq!(
             body,
-            json!({"id": body["id"], "file": file, "prompt": "", "content_type": content_type,
+            json!({"id": body["id"], "url": file, "file": file, "prompt": "", "content_type": content_type,
                    "width": body["width"], "height": body["height"], "size": body["size"],
-                   "created_at": body["created_at"]}),
+                   "createdAt": body["createdAt"], "created_at": body["created_at"]}),
             "{name}"
         );
         let served = app.get(&file["http://testserver".len()..], None).await;
@@ -187,7 +187,7 @@ async fn deleting_an_asset_removes_its_file_and_others_cannot() {
     let asset = upload(&app, &owner, "logo.png", &encoded(ImageFormat::Png, 10, 10))
         .await
         .json;
-    let path = format!("/api/assets/{}/", asset["id"]);
+    let path = format!("/api/assets/{}/", crate::helpers::id_of(&asset));
     app.call(Method::DELETE, &path, None, Some(&other))
         .await
         .assert(
@@ -225,7 +225,7 @@ async fn assets_on_an_s3_compatible_server_are_really_deleted() {
     assert!(app.state.storage.exists(&key).await.unwrap());
     app.call(
         Method::DELETE,
-        &format!("/api/assets/{}", asset["id"]),
+        &format!("/api/assets/{}", crate::helpers::id_of(&asset)),
         None,
         Some(&token),
     )
@@ -298,13 +298,20 @@ async fn ai_app_with(adjust: impl FnOnce(&mut careerhub::config::Config)) -> (Te
     (app, provider)
 }
 
+/// A paid (pro) account with this balance, this month's top-up already given.
 async fn set_credits(app: &TestApp, user_id: i64, text: i32, image: i32) {
     use careerhub::accounts::user;
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let period = careerhub::credits::period(app.state.clock.now_utc());
     user::Entity::update_many()
         .col_expr(user::Column::AiTextCredits, Expr::value(text))
         .col_expr(user::Column::AiImageCredits, Expr::value(image))
+        .col_expr(
+            user::Column::SubscriptionTier,
+            Expr::value(user::SubscriptionTier::Pro),
+        )
+        .col_expr(user::Column::CreditsPeriod, Expr::value(period))
         .filter(user::Column::Id.eq(user_id))
         .exec(app.state.db.writer())
         .await
@@ -387,7 +394,8 @@ async fn a_failing_provider_refunds_and_images_become_assets() {
     .await
     .assert(
         StatusCode::BAD_REQUEST,
-        json!({"task": ["\"poem\" is not a valid choice."]}),
+        json!({"task": [format!("\"poem\" is not a valid choice. Choose one of: {}.",
+            careerhub::portfolios::tasks::names().join(", "))]}),
     );
 
     provider.failing.store(true, Ordering::SeqCst);
@@ -417,7 +425,8 @@ async fn a_failing_provider_refunds_and_images_become_assets() {
         .await;
     text.assert(
         StatusCode::OK,
-        json!({"task": "about", "result": {"text": "Generated."}, "ai_text_credits": 1}),
+        json!({"task": "about", "result": "Generated.", "free_use": false, "ai_text_credits": 1,
+            "credits": {"text": 1, "image": 1}}),
     );
     let image = app
         .call(

@@ -105,7 +105,7 @@ async fn the_shared_skills_path_answers_the_catalog_to_a_query_and_grooyas_list_
     app.call(
         Method::POST,
         "/api/skills/",
-        Some(json!({"name": "Figma", "category": "design"})),
+        Some(json!({"name": "Figma", "category": "Tool"})),
         Some(&token),
     )
     .await

@@ -58,11 +58,13 @@ async fn a_portfolio_round_trips_its_documents_and_takes_camel_case_input() {
         slug.starts_with("jane-doe-") && slug.len() == "jane-doe-".len() + 6,
         "{slug}"
     );
-    let expected = json!({"id": body["id"], "user": owner.id, "title": "Jane Doe", "slug": slug,
-        "design": design(), "pages": pages(), "is_published": true, "is_guided": true, "goal": "job",
-        "role": "Frontend Engineer", "created_at": body["created_at"], "updated_at": body["updated_at"]});
+    let expected = json!({"id": body["id"], "userId": owner.id.to_string(), "user": owner.id.to_string(),
+        "title": "Jane Doe", "slug": slug, "design": design(), "pages": pages(),
+        "isPublished": true, "is_published": true, "isGuided": true, "is_guided": true, "goal": "job",
+        "role": "Frontend Engineer", "createdAt": body["createdAt"], "updatedAt": body["updatedAt"],
+        "created_at": body["created_at"], "updated_at": body["updated_at"]});
     assert_eq!(body, expected);
-    let path = format!("/api/portfolios/{}/", body["id"]);
+    let path = format!("/api/portfolios/{}/", crate::helpers::id_of(&body));
     app.get(&path, Some(&token))
         .await
         .assert(StatusCode::OK, expected.clone());
@@ -120,7 +122,7 @@ async fn slugs_are_unique_and_bad_fields_are_field_errors() {
         .json;
     app.call(
         Method::PATCH,
-        &format!("/api/portfolios/{}", second["id"]),
+        &format!("/api/portfolios/{}", crate::helpers::id_of(&second)),
         Some(json!({"slug": "jane"})),
         Some(&jane_token),
     )
@@ -140,7 +142,7 @@ async fn slugs_are_unique_and_bad_fields_are_field_errors() {
         .await
         .assert(
             StatusCode::PAYLOAD_TOO_LARGE,
-            json!({"detail": "A portfolio's design and pages may not exceed 2 MB together."}),
+            json!({"detail": "A portfolio's design, pages and other fields may not exceed 2 MB together."}),
         );
     app.get("/api/portfolios", Some(&bob_token))
         .await
@@ -163,7 +165,10 @@ async fn tiers_limit_portfolios_and_resumes_and_duplicates_count() {
         StatusCode::FORBIDDEN,
         json!({"detail": "Your Free plan allows 1 portfolio. Upgrade to Starter for up to 3 portfolios."}),
     );
-    let duplicate = format!("/api/portfolios/{}/duplicate/", first["id"]);
+    let duplicate = format!(
+        "/api/portfolios/{}/duplicate/",
+        crate::helpers::id_of(&first)
+    );
     app.call(Method::POST, &duplicate, None, Some(&token))
         .await
         .assert_status(StatusCode::FORBIDDEN);
@@ -240,7 +245,7 @@ async fn the_public_page_is_cacheable_revalidates_with_304_and_disappears_when_u
         .await
         .assert(StatusCode::NOT_FOUND, not_found.clone());
 
-    let path = format!("/api/portfolios/{}/", created["id"]);
+    let path = format!("/api/portfolios/{}/", crate::helpers::id_of(&created));
     app.call(
         Method::PATCH,
         &path,
@@ -253,8 +258,14 @@ async fn the_public_page_is_cacheable_revalidates_with_304_and_disappears_when_u
     let body = page.assert_status(StatusCode::OK).clone();
     assert_eq!(
         body,
-        json!({"id": created["id"], "title": "Jane", "slug": "jane", "design": design(), "pages": pages(),
-               "role": "Engineer", "updated_at": body["updated_at"]})
+        json!({"id": created["id"], "userId": user.id.to_string(), "user": user.id.to_string(),
+               "title": "Jane", "slug": "jane", "design": design(), "pages": pages(),
+               "isPublished": true, "is_published": true, "isGuided": true, "is_guided": true,
+               "goal": "job", "role": "Engineer", "createdAt": body["createdAt"], "updatedAt": body["updatedAt"],
+               "created_at": body["created_at"], "updated_at": body["updated_at"],
+               "projects": [], "skills": [],
+               "owner": {"id": user.id.to_string(), "name": "Test User", "title": "", "avatarUrl": "",
+                   "subscription": {"tier": "free"}}})
     );
     assert_eq!(page.header("cache-control"), Some("public, max-age=60"));
     let vary: Vec<&str> = page
@@ -352,10 +363,11 @@ async fn projects_skills_and_resumes_are_crud_resources() {
     assert_eq!(
         project,
         json!({"id": project["id"], "title": "Ray tracer", "description": "In Rust",
+               "imageUrl": "https://img.example.com/r.png",
                "image_url": "https://img.example.com/r.png", "technologies": ["Rust", "WGPU"],
                "link": "https://github.com/jane/rt", "created_at": project["created_at"], "updated_at": project["updated_at"]})
     );
-    let project_path = format!("/api/projects/{}/", project["id"]);
+    let project_path = format!("/api/projects/{}/", crate::helpers::id_of(&project));
     let updated = app
         .call(
             Method::PUT,
@@ -384,7 +396,7 @@ async fn projects_skills_and_resumes_are_crud_resources() {
     let skill = skill.assert_status(StatusCode::CREATED).clone();
     assert_eq!(
         skill,
-        json!({"id": skill["id"], "name": "React", "category": "framework"})
+        json!({"id": skill["id"], "name": "reactjs", "category": "Tool", "canonical_name": "React"})
     );
     let custom = app
         .call(
@@ -408,25 +420,31 @@ async fn projects_skills_and_resumes_are_crud_resources() {
     assert_eq!(
         shared,
         vec![
-            (skill["id"].clone(), json!("React")),
-            (custom["id"].clone(), json!("Blender sculpting"))
+            (
+                json!(skill["id"].as_str().unwrap().parse::<i64>().unwrap()),
+                json!("React")
+            ),
+            (
+                json!(custom["id"].as_str().unwrap().parse::<i64>().unwrap()),
+                json!("Blender sculpting")
+            )
         ]
     );
     let renamed = app
         .call(
             Method::PATCH,
-            &format!("/api/skills/{}/", skill["id"]),
+            &format!("/api/skills/{}/", crate::helpers::id_of(&skill)),
             Some(json!({"name": "Vue.js"})),
             Some(&token),
         )
         .await;
     assert_eq!(
         renamed.json,
-        json!({"id": skill["id"], "name": "Vue.js", "category": "framework"})
+        json!({"id": skill["id"], "name": "Vue.js", "category": "Framework", "canonical_name": "Vue.js"})
     );
     app.call(
         Method::PATCH,
-        &format!("/api/skills/{}/", custom["id"]),
+        &format!("/api/skills/{}/", crate::helpers::id_of(&custom)),
         Some(json!({"name": "vue"})),
         Some(&token),
     )
@@ -437,7 +455,7 @@ async fn projects_skills_and_resumes_are_crud_resources() {
     );
     app.call(
         Method::DELETE,
-        &format!("/api/skills/{}/", custom["id"]),
+        &format!("/api/skills/{}/", crate::helpers::id_of(&custom)),
         None,
         Some(&token),
     )
@@ -457,19 +475,27 @@ async fn projects_skills_and_resumes_are_crud_resources() {
     let resume = resume.assert_status(StatusCode::CREATED).clone();
     assert_eq!(
         resume,
-        json!({"id": resume["id"], "title": "Main", "content": {"summary": "Hi", "experience": []}, "file": null,
-               "parsed_text": "", "job_application": null, "user": user.id,
+        json!({"id": resume["id"], "userId": user.id.to_string(), "title": "Main",
+               "content": {"summary": "Hi", "experience": []}, "summary": "Hi", "experience": [],
+               "file": null, "parsed_text": "", "job_application": null, "user": user.id.to_string(),
+               "createdAt": resume["createdAt"], "updatedAt": resume["updatedAt"],
                "created_at": resume["created_at"], "updated_at": resume["updated_at"]})
     );
     let listed = app.get("/api/resumes/", Some(&token)).await.json;
-    let ids: Vec<&Value> = listed
+    let ids: Vec<String> = listed
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| &r["id"])
+        .map(crate::helpers::id_of)
         .collect();
-    assert_eq!(ids, [&resume["id"], &uploaded["id"]]);
-    let uploaded_path = format!("/api/resumes/{}/", uploaded["id"]);
+    assert_eq!(
+        ids,
+        [
+            crate::helpers::id_of(&resume),
+            crate::helpers::id_of(&uploaded)
+        ]
+    );
+    let uploaded_path = format!("/api/resumes/{}/", crate::helpers::id_of(&uploaded));
     let titled = app
         .call(
             Method::PATCH,
@@ -501,8 +527,8 @@ async fn another_users_ids_are_404_on_every_grooya_route() {
     let (owner_token, other_token) = (app.access_token(owner.id), app.access_token(other.id));
     let portfolio = create(&app, &owner_token, json!({"title": "Mine"}))
         .await
-        .json["id"]
-        .clone();
+        .json;
+    let portfolio = crate::helpers::id_of(&portfolio);
     let project = app
         .call(
             Method::POST,
@@ -511,8 +537,8 @@ async fn another_users_ids_are_404_on_every_grooya_route() {
             Some(&owner_token),
         )
         .await
-        .json["id"]
-        .clone();
+        .json;
+    let project = crate::helpers::id_of(&project);
     let skill = app
         .call(
             Method::POST,
@@ -521,8 +547,8 @@ async fn another_users_ids_are_404_on_every_grooya_route() {
             Some(&owner_token),
         )
         .await
-        .json["id"]
-        .clone();
+        .json;
+    let skill = crate::helpers::id_of(&skill);
     let resume = app
         .call(
             Method::POST,
@@ -531,8 +557,8 @@ async fn another_users_ids_are_404_on_every_grooya_route() {
             Some(&owner_token),
         )
         .await
-        .json["id"]
-        .clone();
+        .json;
+    let resume = crate::helpers::id_of(&resume);
     let cases = [
         (format!("/api/portfolios/{portfolio}/"), "Portfolio"),
         (format!("/api/projects/{project}/"), "Project"),

@@ -320,3 +320,12 @@ impl TestResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
+
+/// An answer's `id` as a path segment, whether the answer spells it as a number or (Grooya) a
+/// string.
+pub fn id_of(value: &Value) -> String {
+    match &value["id"] {
+        Value::String(id) => id.clone(),
+        other => other.to_string(),
+    }
+}

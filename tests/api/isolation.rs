@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/ai/analyze/{job_id}/", Owned(Application)),
     ("POST", "/api/ai/generate-image/", Own),
     ("POST", "/api/ai/generate-text/", Own),
+    ("POST", "/api/promo-codes/apply/", Own),
     ("GET", "/api/ai/result/{job_id}/", Owned(Application)),
     ("GET", "/api/ai/result/{job_id}/stream/", Owned(Application)),
     ("GET", "/api/assets/", Own),
@@ -233,7 +234,7 @@ async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
 /// Creates one record of every kind for the owner; returns them with the path the owner reads
 /// each back through.
 async fn owner_fixtures(app: &TestApp, owner_id: i64, token: &str) -> Fixtures {
-    let id = |value: &Value| value["id"].to_string();
+    let id = crate::helpers::id_of;
     let work = created(
         app,
         token,

@@ -15,6 +15,8 @@ mod foundation;
 mod gan7club;
 mod gan7club_signup;
 mod grooya;
+mod grooya_ai;
+mod grooya_types;
 mod hardening;
 mod helpers;
 mod isolation;

@@ -77,7 +77,7 @@ async fn resumes_and_images_share_one_quota_and_a_full_account_stores_nothing() 
     let token = app.access_token(jane.id);
 
     let first = upload_resume(&app, &token).await;
-    let resume_id = first.assert_status(StatusCode::CREATED)["id"].clone();
+    let resume_id = crate::helpers::id_of(first.assert_status(StatusCode::CREATED));
     upload_resume(&app, &token)
         .await
         .assert(StatusCode::BAD_REQUEST, over_quota(quota, PDF.len()));
