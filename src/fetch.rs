@@ -196,7 +196,7 @@ impl PageFetcher {
         })?;
         Ok(FetchedPage {
             url: final_url,
-            html: String::from_utf8_lossy(&body).into_owned(),
+            html: decode_html(&body, &content_type),
         })
     }
 
@@ -213,6 +213,63 @@ impl PageFetcher {
         }
         FetchError::Unreachable
     }
+}
+
+/// A page's bytes as text: in the charset its `Content-Type` names, else its byte-order mark's,
+/// else its `<meta charset>`'s (looked for in the first 1,024 bytes, as browsers pre-scan), else
+/// UTF-8, or windows-1252 when the bytes are not UTF-8 (what browsers assume for Western pages).
+pub fn decode_html(bytes: &[u8], content_type: &str) -> String {
+    let encoding = charset_label(content_type)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .or_else(|| encoding_rs::Encoding::for_bom(bytes).map(|(encoding, _)| encoding))
+        .or_else(|| meta_charset(bytes))
+        .unwrap_or_else(|| {
+            if std::str::from_utf8(bytes).is_ok() {
+                encoding_rs::UTF_8
+            } else {
+                encoding_rs::WINDOWS_1252
+            }
+        });
+    // `decode` still lets a byte-order mark win, as browsers do.
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+/// `charset=…` of a `Content-Type` value.
+fn charset_label(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).to_owned())
+    })
+}
+
+/// The charset a `<meta charset>` or `<meta http-equiv content="…; charset=…">` in the first
+/// 1,024 bytes names.
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut rest = head.as_str();
+    while let Some(at) = rest.find("<meta") {
+        rest = &rest[at + 5..];
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if let Some(pos) = tag.find("charset") {
+            let value = tag[pos + "charset".len()..]
+                .trim_start()
+                .strip_prefix('=')?
+                .trim_start()
+                .trim_start_matches(['"', '\''])
+                .split(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace())
+                .next()
+                .unwrap_or_default();
+            if let Some(encoding) = encoding_rs::Encoding::for_label(value.as_bytes()) {
+                // A UTF-16 label in a meta tag means UTF-8 (the HTML standard's pre-scan rule).
+                return Some(encoding.output_encoding());
+            }
+        }
+    }
+    None
 }
 
 /// Why a capped read stopped.
@@ -326,6 +383,30 @@ fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_decoded_by_header_then_bom_then_meta() {
+        let cafe_1252 = b"<html><body>Caf\xe9 \x93quoted\x94</body></html>";
+        assert!(
+            decode_html(cafe_1252, "text/html; charset=windows-1252")
+                .contains("Caf\u{e9} \u{201c}quoted\u{201d}")
+        );
+        assert!(
+            decode_html(cafe_1252, "text/html").contains("Caf\u{e9}"),
+            "not UTF-8: windows-1252"
+        );
+        let sjis =
+            b"<html><head><meta charset=\"Shift_JIS\"></head><body>\x93\xfa\x96\x7b</body></html>";
+        assert!(decode_html(sjis, "text/html").contains("\u{65e5}\u{672c}"));
+        let http_equiv = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><p>\xfc</p>";
+        assert!(decode_html(http_equiv, "text/html").contains('\u{fc}'));
+        let bom = b"\xef\xbb\xbf<p>\xc3\xa9</p>";
+        assert_eq!(decode_html(bom, "text/html"), "<p>\u{e9}</p>");
+        assert_eq!(
+            decode_html("<p>é</p>".as_bytes(), "text/html; charset=utf-8"),
+            "<p>é</p>"
+        );
+    }
 
     #[test]
     fn ipv6_transition_forms_are_judged_by_the_ipv4_address_they_reach() {

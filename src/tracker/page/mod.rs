@@ -1,0 +1,272 @@
+//! Job-page extraction: from a fetched HTML page to a posting's title, company and description,
+//! trying schema.org `JobPosting` JSON-LD first, then OpenGraph/meta tags, then the page's main
+//! content; login walls and empty script-rendered shells are reported as needing manual input.
+//! Pure functions over a string: fetching lives in `fetch`.
+//!
+//! The page is parsed once; every method reads the same tree. The first method whose description
+//! is at least [`MIN_DESCRIPTION_CHARS`] long wins, but a JSON-LD title and company are kept even
+//! when its description is too short and another method supplies the description.
+//!
+//! Fallbacks, in order:
+//! - title: JSON-LD `title`/`name`; then, for the meta method, `og:title`, `twitter:title`,
+//!   `<title>`, the first `<h1>`; for the main-content method the `<h1>` of the content first.
+//!   Titles from tags lose a trailing " | Site" always, and a " - Site" only when it names the
+//!   company or site (a dash is often part of the job title: "Engineer - Remote").
+//! - company: JSON-LD `hiringOrganization`, then `og:site_name`, then the page's host reduced to
+//!   its registrable-looking label and capitalised (`jobs.acme.co.uk` → "Acme").
+//!
+//! Verdicts other than an extraction, checked only when JSON-LD has no long description:
+//! a sign-in URL, or a sign-in prompt (password field or "sign in to view"-like text) on a page
+//! whose best description is short, is a login wall; a page with almost no text plus an app
+//! mount point, many scripts or a "enable JavaScript" `<noscript>` is a script-rendered shell.
+
+mod content;
+mod json_ld;
+mod meta;
+mod signals;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use content::*;
+use json_ld::*;
+use meta::*;
+use signals::*;
+use text::*;
+
+use std::sync::LazyLock;
+
+use scraper::node::Element;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde_json::{Map, Value};
+use url::Url;
+
+/// A description shorter than this (in characters) does not count as an extraction (CONTRACTS.md).
+pub const MIN_DESCRIPTION_CHARS: usize = 180;
+
+/// Which strategy produced the description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Method {
+    /// A schema.org `JobPosting` in a `<script type="application/ld+json">`.
+    JsonLd,
+    /// OpenGraph, Twitter or plain `description` meta tags.
+    Meta,
+    /// The text of the page's main content (or its body), without navigation and other chrome.
+    MainContent,
+}
+
+impl Method {
+    /// The name stored with the job and returned by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::JsonLd => "json_ld",
+            Method::Meta => "meta",
+            Method::MainContent => "main_content",
+        }
+    }
+}
+
+/// What a page gave.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExtractedJob {
+    /// The job title, on one line.
+    pub title: String,
+    /// The hiring company, on one line (the site's name or host when the page names no company).
+    pub company: String,
+    /// Clean text: paragraphs separated by a blank line, list items on their own lines.
+    pub description: String,
+    /// Where the description came from.
+    pub method: Method,
+}
+
+/// The verdict on one page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PageVerdict {
+    /// A description of at least [`MIN_DESCRIPTION_CHARS`] characters, with a title and company.
+    Extracted(ExtractedJob),
+    /// A human must fill the fields in; the reason is shown to them.
+    NeedsManual(String),
+}
+
+const SIGN_IN_REASON: &str = "the page asks you to sign in";
+const SCRIPT_SHELL_REASON: &str =
+    "the page is rendered by JavaScript and has no job description in its HTML";
+const NO_TITLE_REASON: &str = "no job title was found on the page";
+
+/// A sign-in prompt only wins over a description shorter than this: a real posting behind a
+/// page-wide "Sign in" modal is long, an authwall's teaser or a site blurb is not.
+const SIGN_IN_PROMPT_MAX_DESCRIPTION_CHARS: usize = 600;
+
+/// A page with less visible text than this and signs of a client-side app is an empty shell.
+const SHELL_MAX_TEXT_CHARS: usize = 120;
+
+/// A page loading at least this many scripts counts as an app when it has almost no text.
+const SHELL_MIN_SCRIPTS: usize = 3;
+
+/// Lowercase phrases of login walls (LinkedIn's authwall says "Join to apply").
+const SIGN_IN_PHRASES: &[&str] = &[
+    "sign in to view",
+    "sign in to see",
+    "sign in to continue",
+    "sign in to access",
+    "log in to view",
+    "log in to see",
+    "log in to continue",
+    "log in to access",
+    "login to view",
+    "login to continue",
+    "please sign in",
+    "please log in",
+    "please login",
+    "join to apply",
+    "join to view",
+    "join now to see",
+    "you must be logged in",
+    "you need to be logged in",
+    "you must sign in",
+    "you need to sign in",
+];
+
+/// Path segments (before any extension) of login pages.
+const SIGN_IN_PATH_SEGMENTS: &[&str] = &[
+    "login", "log-in", "signin", "sign-in", "sign_in", "signup", "sign-up", "authwall",
+];
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("a valid built-in selector")
+}
+
+static SCRIPT: LazyLock<Selector> = LazyLock::new(|| selector("script"));
+static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("head > title"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| selector("body"));
+static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static MAIN: LazyLock<Selector> = LazyLock::new(|| selector("main"));
+static ROLE_MAIN: LazyLock<Selector> = LazyLock::new(|| selector("[role=main]"));
+static ARTICLE: LazyLock<Selector> = LazyLock::new(|| selector("article"));
+static INPUT: LazyLock<Selector> = LazyLock::new(|| selector("input"));
+static NOSCRIPT: LazyLock<Selector> = LazyLock::new(|| selector("noscript"));
+static APP_MOUNT: LazyLock<Selector> =
+    LazyLock::new(|| selector("#root, #app, #__next, #__nuxt, #___gatsby, app-root"));
+
+/// Extracts the posting from `html`, fetched from `page_url` (the final URL after redirects: a
+/// sign-in path means a login wall, and its host is the company of last resort).
+pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
+    let doc = Html::parse_document(html);
+    let postings = json_ld_postings(&doc);
+    let meta = MetaTags::read(&doc);
+
+    if let Some(posting) = postings.iter().find(|p| is_long_enough(&p.description)) {
+        let found = Found {
+            description: posting.description.clone(),
+            method: Method::JsonLd,
+            content_root: None,
+        };
+        return finish(&doc, &meta, page_url, Some(posting), found);
+    }
+    if is_sign_in_url(page_url) {
+        return needs_manual(SIGN_IN_REASON);
+    }
+
+    let found = meta_description(&meta)
+        .map(|description| Found {
+            description,
+            method: Method::Meta,
+            content_root: None,
+        })
+        .or_else(|| {
+            main_content(&doc).map(|(root, description)| Found {
+                description,
+                method: Method::MainContent,
+                content_root: Some(root),
+            })
+        });
+    let Some(found) = found else {
+        return needs_manual(failure_reason(&PageSignals::read(&doc)));
+    };
+    if char_count(&found.description) < SIGN_IN_PROMPT_MAX_DESCRIPTION_CHARS
+        && PageSignals::read(&doc).sign_in_prompt
+    {
+        return needs_manual(SIGN_IN_REASON);
+    }
+    finish(&doc, &meta, page_url, postings.first(), found)
+}
+
+/// HTML (a fragment or a page) as clean text.
+///
+/// Block elements end lines, paragraphs, headings and lists are separated by one blank line,
+/// list items start with "- " (indented two spaces per nesting level), whitespace runs collapse,
+/// and scripts, styles and the document head are dropped. Text without tags keeps its own line
+/// breaks: only entities are decoded and spaces normalised.
+pub fn html_to_text(html: &str) -> String {
+    if !contains_markup(html) {
+        return plain_text(html);
+    }
+    let doc = if looks_like_document(html) {
+        Html::parse_document(html)
+    } else {
+        Html::parse_fragment(html)
+    };
+    render_text(doc.root_element(), |el| is_unreadable(el.value()))
+}
+
+fn needs_manual(reason: impl Into<String>) -> PageVerdict {
+    PageVerdict::NeedsManual(reason.into())
+}
+
+fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The 180-character rule (`text` is already trimmed).
+fn is_long_enough(text: &str) -> bool {
+    char_count(text) >= MIN_DESCRIPTION_CHARS
+}
+
+/// A description that passed the rule, and where it came from.
+struct Found<'a> {
+    description: String,
+    method: Method,
+    /// The element the main-content text came from: its `<h1>` is the best title.
+    content_root: Option<ElementRef<'a>>,
+}
+
+/// Completes a found description with a title and a company.
+fn finish(
+    doc: &Html,
+    meta: &MetaTags<'_>,
+    page_url: &Url,
+    posting: Option<&Posting>,
+    found: Found<'_>,
+) -> PageVerdict {
+    let host = host_label(page_url);
+    let site_name = meta
+        .get("og:site_name")
+        .map(inline_text)
+        .unwrap_or_default();
+    let company = [
+        posting.map(|p| p.company.clone()).unwrap_or_default(),
+        site_name.clone(),
+    ]
+    .into_iter()
+    .find(|name| !name.is_empty())
+    .unwrap_or_else(|| capitalise(&host));
+    let title = posting
+        .map(|p| p.title.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            let site_names = [company.as_str(), host.as_str(), site_name.as_str()];
+            tag_or_heading_title(doc, meta, found.content_root, &site_names)
+        });
+    match title {
+        Some(title) => PageVerdict::Extracted(ExtractedJob {
+            title,
+            company,
+            description: found.description,
+            method: found.method,
+        }),
+        None => needs_manual(NO_TITLE_REASON),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------

@@ -1,0 +1,400 @@
+//! Extraction tests over hand-written pages, one per pattern.
+
+use super::*;
+
+const INTRO: &str = "Acme Robotics builds the software that runs autonomous warehouse robots \
+    across three continents, and our platform team keeps hundreds of fleets moving safely \
+    every single day.";
+const ROLE: &str = "As a senior engineer you will design, build and operate the Rust services \
+    behind fleet planning, and you will mentor two engineers who joined us this year.";
+
+fn url(text: &str) -> Url {
+    Url::parse(text).unwrap()
+}
+
+fn page(head: &str, body: &str) -> String {
+    format!("<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>")
+}
+
+fn json_ld(json: &str) -> String {
+    format!(r#"<script type="application/ld+json">{json}</script>"#)
+}
+
+fn posting_json(extra: &str) -> String {
+    format!(
+        r#"{{"@context": "https://schema.org", "@type": "JobPosting", "title": "Senior Rust Engineer",
+            "hiringOrganization": {{"@type": "Organization", "name": "Acme Robotics"}},
+            "description": "<p>{INTRO}</p><p>{ROLE}</p>"{extra}}}"#
+    )
+}
+
+fn extracted(title: &str, company: &str, description: &str, method: Method) -> PageVerdict {
+    PageVerdict::Extracted(ExtractedJob {
+        title: title.into(),
+        company: company.into(),
+        description: description.into(),
+        method,
+    })
+}
+
+fn acme_json_ld_job() -> PageVerdict {
+    extracted(
+        "Senior Rust Engineer",
+        "Acme Robotics",
+        &format!("{INTRO}\n\n{ROLE}"),
+        Method::JsonLd,
+    )
+}
+
+fn short_reason() -> PageVerdict {
+    PageVerdict::NeedsManual(
+        "no job description of at least 180 characters was found on the page".into(),
+    )
+}
+
+#[test]
+fn test_texts_straddle_the_threshold() {
+    assert!(char_count(INTRO) < MIN_DESCRIPTION_CHARS);
+    assert!(char_count(&format!("{INTRO}\n\n{ROLE}")) >= MIN_DESCRIPTION_CHARS);
+}
+
+#[test]
+fn single_json_ld_object() {
+    let html = page(&json_ld(&posting_json("")), "<h1>Ignored heading</h1>");
+    assert_eq!(
+        extract_job(&html, &url("https://jobs.acme.com/42")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn json_ld_top_level_array_with_plain_string_organization() {
+    let json = format!(
+        r#"[{{"@type": "WebSite", "name": "Acme"}},
+            {{"@type": "JobPosting", "title": "Senior Rust Engineer",
+              "hiringOrganization": "Acme Robotics", "description": "<p>{INTRO}</p><p>{ROLE}</p>"}}]"#
+    );
+    let html = page(&json_ld(&json), "");
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn json_ld_graph() {
+    let json = format!(
+        r#"{{"@context": "https://schema.org", "@graph": [{{"@type": "WebPage", "name": "Jobs"}},
+            [{}]]}}"#,
+        posting_json("")
+    );
+    let html = page(&json_ld(&json), "");
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn json_ld_type_array_and_loose_type_attribute() {
+    let json = posting_json("").replace(r#""@type": "JobPosting""#, r#""@type": ["JobPosting"]"#);
+    let html = page(
+        &format!(r#"<script type=" Application/LD+JSON ">{json}</script>"#),
+        "",
+    );
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn entity_escaped_html_description_becomes_clean_text_with_list_items() {
+    let json = format!(
+        r#"{{"@type": "JobPosting", "title": "Platform Engineer &amp; SRE",
+            "hiringOrganization": {{"name": "AT&amp;T Labs"}},
+            "description": "&lt;p&gt;{INTRO}&lt;/p&gt;&lt;h3&gt;You bring&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;Rust &amp;amp; Tokio&lt;/li&gt;&lt;li&gt;&lt;strong&gt;Kubernetes&lt;/strong&gt; in production&lt;/li&gt;&lt;/ul&gt;"}}"#
+    );
+    let html = page(&json_ld(&json), "");
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        extracted(
+            "Platform Engineer & SRE",
+            "AT&T Labs",
+            &format!("{INTRO}\n\nYou bring\n\n- Rust & Tokio\n- Kubernetes in production"),
+            Method::JsonLd,
+        )
+    );
+}
+
+#[test]
+fn invalid_json_in_one_script_then_a_wrapped_good_one() {
+    let broken = json_ld(r#"{"@type": "JobPosting", "title": "Broken", "#);
+    let wrapped = json_ld(&format!("<!--//<![CDATA[\n{};\n//]]>-->", posting_json("")));
+    let html = page(&format!("{broken}{wrapped}"), "");
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn raw_line_breaks_in_a_json_string_are_kept_as_lines() {
+    let json = format!(
+        "{{\"@type\": \"JobPosting\", \"title\": \"Senior Rust Engineer\",\n\
+         \"hiringOrganization\": \"Acme Robotics\",\n\
+         \"description\": \"{INTRO}\n\n\n{ROLE}\"}}"
+    );
+    let html = page(&json_ld(&json), "");
+    assert_eq!(
+        extract_job(&html, &url("https://example.com/")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn meta_fallback() {
+    let head = format!(
+        r#"<title>ignored</title>
+           <meta property="og:title" content="Data Analyst | Globex Careers">
+           <meta property="og:site_name" content="Globex">
+           <meta property="og:description" content="{INTRO} {ROLE}">
+           <meta name="description" content="Short.">"#
+    );
+    let html = page(&head, "<p>Apply below.</p>");
+    assert_eq!(
+        extract_job(&html, &url("https://careers.globex.com/jobs/7")),
+        extracted(
+            "Data Analyst",
+            "Globex",
+            &format!("{INTRO} {ROLE}"),
+            Method::Meta
+        )
+    );
+}
+
+#[test]
+fn main_content_fallback_skips_chrome_and_ignores_a_header_sign_in_link() {
+    let body = format!(
+        r#"<header><a href="/">Initech</a> <a href="/login">Sign in</a></header>
+           <nav><ul><li><a href="/jobs">All jobs</a></li><li><a href="/about">About</a></li></ul></nav>
+           <main>
+             <h1>Backend   Developer</h1>
+             <div class="posting-meta">Austin, TX</div>
+             <div class="job-description">
+               <p>{INTRO}</p>
+               <h2>What you will do</h2>
+               <ul><li>Own the billing API</li><li>Review code<br>daily</li></ul>
+               <script>track("view")</script>
+               <form><input type="email" placeholder="Get job alerts"><button>Subscribe</button></form>
+             </div>
+           </main>
+           <aside class="company-description">{ROLE} {ROLE}</aside>
+           <footer>© Initech</footer>"#
+    );
+    let html = page("<title>Backend Developer - Initech Jobs</title>", &body);
+    assert_eq!(
+        extract_job(&html, &url("https://jobs.initech.com/postings/9")),
+        extracted(
+            "Backend Developer",
+            "Initech",
+            &format!("{INTRO}\n\nWhat you will do\n\n- Own the billing API\n- Review code\ndaily"),
+            Method::MainContent,
+        )
+    );
+}
+
+#[test]
+fn body_fallback_takes_the_title_suffix_off() {
+    let body = format!("<div><div>{INTRO}</div><div>{ROLE}</div></div>");
+    let html = page("<title>Site Reliability Engineer | Hooli</title>", &body);
+    assert_eq!(
+        extract_job(&html, &url("https://www.hooli.co.uk/careers/1")),
+        extracted(
+            "Site Reliability Engineer",
+            "Hooli",
+            &format!("{INTRO}\n{ROLE}"),
+            Method::MainContent,
+        )
+    );
+}
+
+#[test]
+fn article_header_heading_is_the_title_but_a_banner_logo_is_not() {
+    let body = format!(
+        r#"<header><h1>Hooli</h1></header>
+           <div class="wrapper"><article><header><h1>Product Designer</h1><p>Remote</p></header>
+           <p>{INTRO}</p><p>{ROLE}</p></article></div>"#
+    );
+    let html = page("<title>Careers at Hooli</title>", &body);
+    assert_eq!(
+        extract_job(&html, &url("https://hooli.com/careers/designer")),
+        extracted(
+            "Product Designer",
+            "Hooli",
+            &format!("{INTRO}\n\n{ROLE}"),
+            Method::MainContent,
+        )
+    );
+}
+
+#[test]
+fn sign_up_wall_url_needs_manual_input() {
+    let body = format!("<main><p>{INTRO}</p><p>{ROLE}</p></main>");
+    assert_eq!(
+        extract_job(
+            &page("", &body),
+            &url("https://www.linkedin.com/signup/cold-join?session_redirect=%2Fjobs")
+        ),
+        PageVerdict::NeedsManual("the page asks you to sign in".into())
+    );
+}
+
+#[test]
+fn json_ld_title_is_kept_when_the_description_comes_from_the_page() {
+    let json = r#"{"@type": "JobPosting", "title": "Staff Engineer",
+                   "hiringOrganization": {"name": "Acme Robotics"}, "description": "Join us!"}"#;
+    let body = format!("<h1>Careers</h1><article><p>{INTRO}</p><p>{ROLE}</p></article>");
+    let html = page(&json_ld(json), &body);
+    assert_eq!(
+        extract_job(&html, &url("https://acme.com/jobs/1")),
+        extracted(
+            "Staff Engineer",
+            "Acme Robotics",
+            &format!("{INTRO}\n\n{ROLE}"),
+            Method::MainContent,
+        )
+    );
+}
+
+#[test]
+fn short_description_needs_manual_input() {
+    let json =
+        r#"{"@type": "JobPosting", "title": "Barista", "description": "<p>Make coffee.</p>"}"#;
+    let html = page(
+        &json_ld(json),
+        "<main><h1>Barista</h1><p>Make coffee.</p></main>",
+    );
+    assert_eq!(
+        extract_job(&html, &url("https://cafe.example/jobs/1")),
+        short_reason()
+    );
+}
+
+#[test]
+fn linkedin_authwall_needs_manual_input() {
+    let head = r#"<title>Sign Up | LinkedIn</title>
+        <meta name="description" content="500 million+ members | Manage your professional identity.">"#;
+    let body = r#"<header><a href="/">LinkedIn</a></header>
+        <main><section class="authwall-join-form">
+          <h1>Join to apply for the Senior Engineer role at Acme</h1>
+          <p>Make the most of your professional life. By clicking Agree &amp; Join, you agree to
+             the LinkedIn User Agreement, Privacy Policy and Cookie Policy.</p>
+          <form><input type="email" name="email"><input type="password" name="password">
+            <button>Agree &amp; Join</button></form>
+          <p>Already on LinkedIn? <a href="/login">Sign in</a></p>
+        </section></main>"#;
+    let verdict = PageVerdict::NeedsManual("the page asks you to sign in".into());
+    assert_eq!(
+        extract_job(
+            &page(head, body),
+            &url("https://www.linkedin.com/jobs/view/123")
+        ),
+        verdict
+    );
+    assert_eq!(
+        extract_job(
+            &page(head, body),
+            &url("https://www.linkedin.com/authwall?trk=gf&sessionRedirect=x")
+        ),
+        verdict
+    );
+}
+
+#[test]
+fn sign_in_prompt_wins_over_a_short_site_blurb() {
+    let head = format!(r#"<meta property="og:description" content="{INTRO} {ROLE}">"#);
+    let body = "<main><p>Please sign in to view this job.</p></main>";
+    assert_eq!(
+        extract_job(&page(&head, body), &url("https://acme.com/jobs/3")),
+        PageVerdict::NeedsManual("the page asks you to sign in".into())
+    );
+}
+
+#[test]
+fn good_json_ld_wins_over_a_sign_in_header_and_login_modal() {
+    let body = r#"<header><a href="/login">Sign in</a></header>
+        <div class="modal" hidden><form><p>Please log in</p><input type="password"></form></div>
+        <main><h1>Senior Rust Engineer</h1><p>See below.</p></main>"#;
+    let html = page(&json_ld(&posting_json("")), body);
+    assert_eq!(
+        extract_job(&html, &url("https://jobs.acme.com/42")),
+        acme_json_ld_job()
+    );
+}
+
+#[test]
+fn javascript_shell_needs_manual_input() {
+    let head = r#"<title>Careers</title><script src="/static/runtime.js"></script>
+        <script src="/static/vendor.js"></script>"#;
+    let body = r#"<noscript>You need to enable JavaScript to run this app.</noscript>
+        <div id="root"></div><script src="/static/main.js"></script>"#;
+    assert_eq!(
+        extract_job(&page(head, body), &url("https://careers.acme.com/job/5")),
+        PageVerdict::NeedsManual(
+            "the page is rendered by JavaScript and has no job description in its HTML".into()
+        )
+    );
+}
+
+#[test]
+fn a_short_static_page_is_not_called_a_script_shell() {
+    let html = page(
+        "<title>Job</title>",
+        "<h1>Job</h1><p>Contact us for details.</p>",
+    );
+    assert_eq!(
+        extract_job(&html, &url("https://acme.com/j")),
+        short_reason()
+    );
+}
+
+#[test]
+fn html_to_text_keeps_plain_text() {
+    assert_eq!(
+        html_to_text("  Line one  with\tspaces \n\n\n\nLine two &amp; more, salary < 50k\n"),
+        "Line one with spaces\n\nLine two & more, salary < 50k"
+    );
+}
+
+#[test]
+fn html_to_text_structures_blocks_and_lists() {
+    let html = "<h2>About</h2><p>Hello&nbsp;<b>wide</b>\n   world</p><ul><li>One</li>\
+        <li><p>Two</p><ul><li>Nested</li></ul></li></ul><p>a<br>b<br><br>c</p>\
+        <script>x()</script><style>p {}</style><table><tr><td>Pay</td><td>$90k</td></tr></table>";
+    assert_eq!(
+        html_to_text(html),
+        "About\n\nHello wide world\n\n- One\n- Two\n  - Nested\n\na\nb\n\nc\n\nPay $90k"
+    );
+}
+
+#[test]
+fn html_to_text_reads_the_body_of_a_whole_document() {
+    let html = "<!DOCTYPE html><html><head><title>T</title><style>p{}</style></head>\
+        <body><div>Hi</div><!-- note --><div>there</div></body></html>";
+    assert_eq!(html_to_text(html), "Hi\nthere");
+}
+
+#[test]
+fn html_to_text_survives_very_deep_nesting() {
+    let html = format!("{}deep{}", "<div>".repeat(10_000), "</div>".repeat(10_000));
+    assert_eq!(html_to_text(&html), "deep");
+}
+
+#[test]
+fn host_label_takes_the_registrable_label() {
+    assert_eq!(host_label(&url("https://jobs.acme.co.uk/x")), "acme");
+    assert_eq!(host_label(&url("https://www.initech.com/")), "initech");
+    assert_eq!(host_label(&url("http://localhost:8080/")), "localhost");
+    assert_eq!(host_label(&url("http://10.0.0.1/")), "10.0.0.1");
+}
