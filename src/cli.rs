@@ -48,6 +48,13 @@ enum Command {
     Createsuperuser(CreateSuperuserArgs),
     /// Print the OpenAPI document as JSON.
     Openapi,
+    /// Read a folder of saved job pages with a TRUTH.tsv, each served under its original host,
+    /// and print how well titles, employers and descriptions were read, per vendor.
+    EvalExtraction {
+        /// The folder (default: the shared development corpus).
+        #[arg(default_value = "../shared/corpus/job-pages")]
+        dir: PathBuf,
+    },
     /// Import job postings from a JSON Lines or CSV file (careerhub's shape or TheirStack's).
     ImportJobs {
         /// The file; `.csv` is read as CSV, `.jsonl`/`.ndjson` (or a first `{`) as JSON Lines.
@@ -116,6 +123,10 @@ struct CreateSuperuserArgs {
 /// Parses the command line and runs the chosen command.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::EvalExtraction { dir }) = &cli.command {
+        // Needs no configuration or database: the pages and their truth are all it reads.
+        return crate::tracker::eval::run(dir).await;
+    }
     if let Some(Command::Openapi) = cli.command {
         // Needs no configuration, database or logging: usable in a bare build step.
         println!("{}", openapi::spec().to_pretty_json()?);
@@ -174,7 +185,9 @@ pub async fn run() -> anyhow::Result<()> {
             db.migrate().await?;
             manage_subscription(&db, command).await
         }
-        Command::Openapi => unreachable!("handled before configuration is read"),
+        Command::Openapi | Command::EvalExtraction { .. } => {
+            unreachable!("handled before configuration is read")
+        }
     }
 }
 

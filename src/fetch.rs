@@ -21,6 +21,17 @@ pub struct FetchConfig {
     pub max_bytes: usize,
     pub timeout: Duration,
     pub max_redirects: usize,
+    /// Evaluation only (`careerhub eval-extraction`, never from configuration): these hosts are
+    /// answered by a local server, over plain HTTP, so saved pages are read under their real
+    /// addresses.
+    pub local_hosts: Option<LocalHosts>,
+}
+
+/// Hosts a local server answers for, and where it listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalHosts {
+    pub addr: SocketAddr,
+    pub hosts: Vec<String>,
 }
 
 impl Default for FetchConfig {
@@ -30,6 +41,7 @@ impl Default for FetchConfig {
             max_bytes: 5 * 1024 * 1024,
             timeout: Duration::from_secs(15),
             max_redirects: 5,
+            local_hosts: None,
         }
     }
 }
@@ -136,7 +148,13 @@ impl PageFetcher {
                 attempt.follow()
             }
         });
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(local) = &config.local_hosts {
+            for host in &local.hosts {
+                builder = builder.resolve(host, local.addr);
+            }
+        }
+        let client = builder
             .dns_resolver(Arc::new(GuardedResolver(policy)))
             .no_proxy()
             .redirect(redirects)
@@ -158,6 +176,7 @@ impl PageFetcher {
             allow_loopback: self.config.allow_loopback,
         };
         policy.check_url(&url)?;
+        let url = self.served_locally(url);
         let timeout = self.config.timeout;
         tokio::time::timeout(timeout, self.fetch_checked(url))
             .await
@@ -198,6 +217,21 @@ impl PageFetcher {
             url: final_url,
             html: decode_html(&body, &content_type),
         })
+    }
+
+    /// In evaluation, a local host's URL over plain HTTP on the local server's port.
+    fn served_locally(&self, mut url: Url) -> Url {
+        let Some(local) = &self.config.local_hosts else {
+            return url;
+        };
+        if url
+            .host_str()
+            .is_some_and(|host| local.hosts.iter().any(|h| h == host))
+        {
+            let _ = url.set_scheme("http");
+            let _ = url.set_port(Some(local.addr.port()));
+        }
+        url
     }
 
     fn classify(&self, err: &reqwest::Error) -> FetchError {

@@ -406,6 +406,7 @@ impl Config {
                 max_bytes: 1024 * 1024,
                 timeout: Duration::from_secs(2),
                 max_redirects: 5,
+                local_hosts: None,
             },
             ai: None,
             ats_engine: AtsEngine::Local,

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use super::application::{self, STATUS_FAILED, STATUS_NEEDS_MANUAL, STATUS_SUCCESS};
-use super::page::{ExtractedJob, PageVerdict};
+use super::page::{ExtractedJob, FORM_REASON, PageVerdict, posting_url_of};
 use crate::db;
 use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
@@ -30,8 +30,30 @@ pub enum Extraction {
     Failed(String),
 }
 
-/// Fetches `url` and extracts the posting.
+/// Fetches `url` and extracts the posting; an application form's URL is followed to the
+/// posting it belongs to.
 pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
+    let first = extract_page(state, url).await;
+    match follow_to_posting(&first, url) {
+        Some(posting) => match extract_page(state, posting.as_str()).await {
+            found @ Extraction::Found(_) => found,
+            _ => first,
+        },
+        None => first,
+    }
+}
+
+/// The posting to read instead, when `url` gave an application form.
+fn follow_to_posting(outcome: &Extraction, url: &str) -> Option<url::Url> {
+    match outcome {
+        Extraction::NeedsManual(reason) if reason == FORM_REASON => {
+            posting_url_of(&url::Url::parse(url).ok()?)
+        }
+        _ => None,
+    }
+}
+
+async fn extract_page(state: &AppState, url: &str) -> Extraction {
     let page = match state.fetcher.fetch_page(url).await {
         Ok(page) => page,
         Err(err) => return Extraction::NeedsManual(err.to_string()),
@@ -72,6 +94,30 @@ pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
         Err(SandboxError::Unavailable(_)) => {
             Extraction::Failed("pages cannot be read right now".into())
         }
+    }
+}
+
+/// Reads a posting in this process, without the parser children: for the evaluation, whose
+/// pages are known. Production reads go through `extract_from_url`.
+pub async fn read_in_process(fetcher: &crate::fetch::PageFetcher, url: &str) -> Extraction {
+    let first = read_page_in_process(fetcher, url).await;
+    match follow_to_posting(&first, url) {
+        Some(posting) => match read_page_in_process(fetcher, posting.as_str()).await {
+            found @ Extraction::Found(_) => found,
+            _ => first,
+        },
+        None => first,
+    }
+}
+
+async fn read_page_in_process(fetcher: &crate::fetch::PageFetcher, url: &str) -> Extraction {
+    let page = match fetcher.fetch_page(url).await {
+        Ok(page) => page,
+        Err(err) => return Extraction::NeedsManual(err.to_string()),
+    };
+    match super::page::extract_job(&page.html, &page.url) {
+        PageVerdict::Extracted(job) => Extraction::Found(job),
+        PageVerdict::NeedsManual(reason) => Extraction::NeedsManual(reason),
     }
 }
 

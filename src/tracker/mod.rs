@@ -4,5 +4,6 @@
 pub mod analysis;
 pub mod application;
 pub mod applications;
+pub mod eval;
 pub mod extraction;
 pub mod page;

@@ -35,6 +35,11 @@ fn json_ld_page() -> String {
     )
 }
 
+/// An application form whose meta tags quote the posting's first lines, as ATS apply pages do.
+const APPLY_FORM: &str = "<html><head><title>Acme - Backend Engineer</title>\
+    <meta property=\"og:description\" content=\"Autofill application. Save time by importing your resume. We are hiring a Backend Engineer to build payment APIs in Python and Django, with PostgreSQL on AWS, and to own features from the first design to production.\"></head>\
+    <body><h2>Submit your application</h2><form><input name=\"name\"><input type=\"email\" name=\"email\"><input type=\"file\" name=\"resume\"><button>Submit</button></form></body></html>";
+
 const LOGIN_WALL: &str = "<html><head><title>Sign in | JobBoard</title></head><body><h1>Sign in to view this job</h1>\
     <form action=\"/login\"><input name=\"email\"><input type=\"password\" name=\"password\"><button>Sign in</button></form></body></html>";
 
@@ -44,6 +49,14 @@ async fn job_board() -> String {
     let html = |body: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body);
     let router = Router::new()
         .route("/jobs/1", get(move || async move { html(json_ld_page()) }))
+        .route(
+            "/jobs/1/apply",
+            get(move || async move { html(APPLY_FORM.to_owned()) }),
+        )
+        .route(
+            "/jobs/2/apply",
+            get(move || async move { html(APPLY_FORM.to_owned()) }),
+        )
         .route(
             "/login-wall",
             get(move || async move { html(LOGIN_WALL.to_owned()) }),
@@ -183,6 +196,47 @@ async fn url_create_extracts_json_ld_from_the_page() {
         .unwrap()
         .unwrap();
     assert_eq!(row.extraction_method.as_deref(), Some("json_ld"));
+}
+
+#[tokio::test]
+async fn an_apply_form_is_followed_to_its_posting_or_refused() {
+    let board = job_board().await;
+    let app = TestApp::new().await;
+    let user = app.seed_user("seeker@example.com").await;
+    let token = app.access_token(user.id);
+    let url = format!("{board}/jobs/1/apply");
+    let followed = app
+        .call(
+            Method::POST,
+            "/api/jobs/create/",
+            Some(json!({"job_url": url})),
+            Some(&token),
+        )
+        .await;
+    let body = followed.assert_status(StatusCode::CREATED).clone();
+    assert_eq!(
+        body,
+        expected(
+            &body,
+            user.id,
+            json!({"company_name": "Fintrail", "job_title": "Backend Engineer",
+                   "job_description": DESCRIPTION, "job_url": url,
+                   "description_source": "extracted", "extraction_status": "success"})
+        )
+    );
+    // No posting behind this form: the form's text is never stored as the job.
+    app.call(
+        Method::POST,
+        "/api/jobs/create/",
+        Some(json!({"job_url": format!("{board}/jobs/2/apply")})),
+        Some(&token),
+    )
+    .await
+    .assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "Extraction failed: the page is an application form, not the job posting: paste the posting's own link. Provide manual company_name, job_title, and job_description."}),
+    );
+    assert_eq!(application_count(&app).await, 1);
 }
 
 #[tokio::test]

@@ -21,18 +21,23 @@
 //! mount point, many scripts or a "enable JavaScript" `<noscript>` is a script-rendered shell.
 
 mod content;
+mod employer;
 mod json_ld;
 mod meta;
 mod signals;
 #[cfg(test)]
 mod tests;
 mod text;
+mod verdicts;
 
 use content::*;
+use employer::*;
 use json_ld::*;
 use meta::*;
 use signals::*;
 use text::*;
+use verdicts::*;
+pub use verdicts::{FORM_REASON, posting_url_of};
 
 use std::sync::LazyLock;
 
@@ -156,6 +161,9 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
     let postings = json_ld_postings(&doc);
     let meta = MetaTags::read(&doc);
 
+    if let Some(reason) = blocked_or_listing(&doc, &postings) {
+        return needs_manual(reason);
+    }
     if let Some(posting) = postings.iter().find(|p| is_long_enough(&p.description)) {
         let found = Found {
             description: posting.description.clone(),
@@ -166,6 +174,9 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
     }
     if is_sign_in_url(page_url) {
         return needs_manual(SIGN_IN_REASON);
+    }
+    if let Some(reason) = not_a_posting(&doc, page_url, &postings) {
+        return needs_manual(reason);
     }
 
     let found = meta_description(&meta)
@@ -244,20 +255,21 @@ fn finish(
         .get("og:site_name")
         .map(inline_text)
         .unwrap_or_default();
-    let company = [
-        posting.map(|p| p.company.clone()).unwrap_or_default(),
-        site_name.clone(),
-    ]
-    .into_iter()
-    .find(|name| !name.is_empty())
-    .unwrap_or_else(|| capitalise(&host));
     let title = posting
         .map(|p| p.title.clone())
         .filter(|t| !t.is_empty())
         .or_else(|| {
-            let site_names = [company.as_str(), host.as_str(), site_name.as_str()];
+            let site_names = [host.as_str(), site_name.as_str()];
             tag_or_heading_title(doc, meta, found.content_root, &site_names)
         });
+    let tag_title = meta
+        .get("og:title")
+        .map(str::to_owned)
+        .or_else(|| doc.select(&TITLE).next().map(|t| t.text().collect()))
+        .map(|t| inline_text(&t));
+    let json_ld_company = posting.map(|p| p.company.as_str()).unwrap_or_default();
+    let Named { title, company } =
+        name_posting(page_url, &site_name, json_ld_company, title, tag_title);
     match title {
         Some(title) => PageVerdict::Extracted(ExtractedJob {
             title,

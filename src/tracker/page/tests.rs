@@ -398,3 +398,156 @@ fn host_label_takes_the_registrable_label() {
     assert_eq!(host_label(&url("http://localhost:8080/")), "localhost");
     assert_eq!(host_label(&url("http://10.0.0.1/")), "10.0.0.1");
 }
+
+fn needs(reason: &str) -> PageVerdict {
+    PageVerdict::NeedsManual(reason.into())
+}
+
+fn posting_body() -> String {
+    format!("<main><h1>Front End Engineer</h1><p>{INTRO}</p><p>{ROLE}</p></main>")
+}
+
+#[test]
+fn an_ats_page_names_the_employer_from_the_title_not_the_platform() {
+    let head = r#"<meta property="og:site_name" content="Lever"><meta property="og:title" content="Xsolla - Front End Engineer"><title>Xsolla - Front End Engineer</title>"#;
+    let verdict = extract_job(
+        &page(head, &posting_body()),
+        &url("https://jobs.lever.co/xsolla/e6b20ba5-c5b0-4e16-beaa-f2670f031502"),
+    );
+    let PageVerdict::Extracted(job) = verdict else {
+        panic!("{verdict:?}")
+    };
+    assert_eq!(
+        (job.title.as_str(), job.company.as_str()),
+        ("Front End Engineer", "Xsolla")
+    );
+}
+
+#[test]
+fn titles_lose_the_employer_in_every_pattern() {
+    let hints = |host: &str| employer_hints(&url(host), "");
+    for (title, host, expected) in [
+        (
+            "GotSoccer, LLC: Rails Developer",
+            "https://gotsoccer.com/jobs/1",
+            ("Rails Developer", Some("GotSoccer, LLC")),
+        ),
+        (
+            "Ingénieur DevOps — BS-Team SA",
+            "https://www.bs-team.ch/jobs/x/",
+            ("Ingénieur DevOps", Some("BS-Team SA")),
+        ),
+        (
+            "Staff Engineer at Northwind Traders",
+            "https://example.org/p/1",
+            ("Staff Engineer", Some("Northwind Traders")),
+        ),
+        (
+            "Sonar - Major Incident Manager",
+            "https://jobs.lever.co/sonarsource/1",
+            ("Major Incident Manager", Some("Sonar")),
+        ),
+        (
+            "Engineer - Remote",
+            "https://acme.com/jobs/1",
+            ("Engineer - Remote", None),
+        ),
+    ] {
+        let (job, company) = split_title(title, &hints(host));
+        assert_eq!((job.as_str(), company.as_deref()), expected, "{title}");
+    }
+    assert_eq!(clean_employer("Canonical - Jobs"), "Canonical");
+    assert_eq!(clean_employer("Acme Careers"), "Acme");
+    assert!(is_platform("We Work Remotely") && is_platform("Personio") && !is_platform("Acme"));
+}
+
+#[test]
+fn application_forms_listings_and_bot_checks_are_not_postings() {
+    // An apply URL, whatever the meta tags hold.
+    let meta = format!(
+        r#"<meta property="og:description" content="{INTRO} {ROLE}"><title>Acme - Engineer</title>"#
+    );
+    assert_eq!(
+        extract_job(
+            &page(&meta, "<form><input name=name></form>"),
+            &url("https://jobs.lever.co/acme/1/apply")
+        ),
+        needs(FORM_REASON)
+    );
+    // A form page at any address: a resume upload and little else.
+    let form = r#"<form><label>Name</label><input name=n><label>Email</label><input type=email><label>Resume</label><input type=file><textarea></textarea></form>"#;
+    assert_eq!(
+        extract_job(
+            &page(
+                &meta,
+                &format!("<p>Autofill application. Save time by importing your resume.</p>{form}")
+            ),
+            &url("https://careers.acme.com/788531/index.html")
+        ),
+        needs(FORM_REASON)
+    );
+    // A posting that ends with its form is still a posting.
+    let paragraphs = format!("<p>{INTRO}</p><p>{ROLE}</p>").repeat(4);
+    let long_posting = format!("<main><h1>Front End Engineer</h1>{paragraphs}</main>");
+    let with_form = format!("{long_posting}{form}");
+    assert!(matches!(
+        extract_job(
+            &page("<title>Front End Engineer</title>", &with_form),
+            &url("https://careers.acme.com/jobs/1")
+        ),
+        PageVerdict::Extracted(_)
+    ));
+    // A careers page listing jobs.
+    let links: String = (1..=6)
+        .map(|n| format!(r#"<li><a href="/jobs/{n}-engineer">Engineer {n}</a></li>"#))
+        .collect();
+    assert_eq!(
+        extract_job(
+            &page(
+                "<title>Careers</title>",
+                &format!("<h1>Open positions</h1><p>{INTRO}</p><ul>{links}</ul>")
+            ),
+            &url("https://acme.com/careers")
+        ),
+        needs(LISTING_REASON)
+    );
+    let two = format!(
+        "{}{}",
+        json_ld(&posting_json("")),
+        json_ld(&posting_json(""))
+    );
+    assert_eq!(
+        extract_job(&page(&two, "<p>jobs</p>"), &url("https://acme.com/careers")),
+        needs(LISTING_REASON)
+    );
+    // A bot check.
+    assert_eq!(
+        extract_job(
+            &page(
+                "<title>Just a moment...</title>",
+                "<p>Checking your browser before accessing acme.com.</p>"
+            ),
+            &url("https://acme.com/jobs/1")
+        ),
+        needs(CHALLENGE_REASON)
+    );
+}
+
+#[test]
+fn an_apply_address_leads_to_its_posting() {
+    let of = |u: &str| posting_url_of(&url(u)).map(|u| u.to_string());
+    assert_eq!(
+        of("https://jobs.lever.co/acme/123/apply"),
+        Some("https://jobs.lever.co/acme/123".into())
+    );
+    assert_eq!(
+        of("https://acme.jobs.personio.de/job/26/apply?language=de"),
+        Some("https://acme.jobs.personio.de/job/26?language=de".into())
+    );
+    assert_eq!(
+        of("https://acme.teamtailor.com/jobs/9-eng/applications/new"),
+        Some("https://acme.teamtailor.com/jobs/9-eng".into())
+    );
+    assert_eq!(of("https://acme.com/apply"), None);
+    assert_eq!(of("https://acme.com/jobs/1"), None);
+}
