@@ -219,6 +219,39 @@ impl PageFetcher {
         })
     }
 
+    /// Fetches a JSON document (a vendor's public API) under the same guard and limits as
+    /// pages.
+    pub async fn fetch_json(&self, raw_url: &str) -> Result<serde_json::Value, FetchError> {
+        let url = Url::parse(raw_url).map_err(|_| FetchError::Blocked)?;
+        let policy = AddressPolicy {
+            allow_loopback: self.config.allow_loopback,
+        };
+        policy.check_url(&url)?;
+        let url = self.served_locally(url);
+        let timeout = self.config.timeout;
+        let fetched = async {
+            let response = self
+                .client
+                .get(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await
+                .map_err(|err| self.classify(&err))?;
+            if !response.status().is_success() {
+                return Err(FetchError::Status(response.status().as_u16()));
+            }
+            let max = self.config.max_bytes;
+            let body = read_capped(response, max).await.map_err(|err| match err {
+                CappedReadError::TooLarge => FetchError::TooLarge(max),
+                CappedReadError::Transport(err) => self.classify(&err),
+            })?;
+            serde_json::from_slice(&body).map_err(|_| FetchError::NotHtml("not JSON".into()))
+        };
+        tokio::time::timeout(timeout, fetched)
+            .await
+            .unwrap_or(Err(FetchError::Timeout(timeout.as_secs())))
+    }
+
     /// In evaluation, a local host's URL over plain HTTP on the local server's port.
     fn served_locally(&self, mut url: Url) -> Url {
         let Some(local) = &self.config.local_hosts else {

@@ -117,6 +117,8 @@ pub struct Config {
     pub storage_quota_bytes: u64,
     /// Bounds on fetching user-given URLs (job pages).
     pub fetch: FetchConfig,
+    /// Where the job boards' posting APIs are (`tracker::vendors`).
+    pub vendor_apis: crate::tracker::vendors::VendorApis,
     /// The AI provider, when `AI_API_KEY` or `AI_BASE_URL` is set.
     pub ai: Option<AiConfig>,
     /// Which engine runs ATS analyses.
@@ -290,6 +292,7 @@ impl Config {
                 DEFAULT_STORAGE_QUOTA_BYTES,
             )?,
             fetch,
+            vendor_apis: Default::default(),
             ai,
             ats_engine,
             ai_fallback_local,
@@ -408,6 +411,7 @@ impl Config {
                 max_redirects: 5,
                 local_hosts: None,
             },
+            vendor_apis: Default::default(),
             ai: None,
             ats_engine: AtsEngine::Local,
             ai_fallback_local: false,

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::application::{self, STATUS_FAILED, STATUS_NEEDS_MANUAL, STATUS_SUCCESS};
 use super::page::{ExtractedJob, FORM_REASON, PageVerdict, posting_url_of};
+use super::vendors;
 use crate::db;
 use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
@@ -33,6 +34,9 @@ pub enum Extraction {
 /// Fetches `url` and extracts the posting; an application form's URL is followed to the
 /// posting it belongs to.
 pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
+    if let Some(job) = vendors::read(&state.fetcher, &state.config.vendor_apis, url).await {
+        return Extraction::Found(job);
+    }
     let first = extract_page(state, url).await;
     match follow_to_posting(&first, url) {
         Some(posting) => match extract_page(state, posting.as_str()).await {
@@ -100,6 +104,9 @@ async fn extract_page(state: &AppState, url: &str) -> Extraction {
 /// Reads a posting in this process, without the parser children: for the evaluation, whose
 /// pages are known. Production reads go through `extract_from_url`.
 pub async fn read_in_process(fetcher: &crate::fetch::PageFetcher, url: &str) -> Extraction {
+    if let Some(job) = vendors::read(fetcher, &vendors::VendorApis::default(), url).await {
+        return Extraction::Found(job);
+    }
     let first = read_page_in_process(fetcher, url).await;
     match follow_to_posting(&first, url) {
         Some(posting) => match read_page_in_process(fetcher, posting.as_str()).await {

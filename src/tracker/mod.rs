@@ -7,3 +7,4 @@ pub mod applications;
 pub mod eval;
 pub mod extraction;
 pub mod page;
+pub mod vendors;

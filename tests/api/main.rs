@@ -21,6 +21,7 @@ mod hardening;
 mod helpers;
 mod isolation;
 mod job_cards;
+mod job_sources;
 mod lifecycle;
 mod market;
 mod outage;

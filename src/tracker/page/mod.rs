@@ -58,6 +58,12 @@ pub enum Method {
     Meta,
     /// The text of the page's main content (or its body), without navigation and other chrome.
     MainContent,
+    /// Greenhouse's job board API (`boards-api.greenhouse.io`).
+    GreenhouseApi,
+    /// Lever's postings API (`api.lever.co/v0/postings`).
+    LeverApi,
+    /// Ashby's job posting API (`api.ashbyhq.com/posting-api`).
+    AshbyApi,
 }
 
 impl Method {
@@ -67,6 +73,9 @@ impl Method {
             Method::JsonLd => "json_ld",
             Method::Meta => "meta",
             Method::MainContent => "main_content",
+            Method::GreenhouseApi => "greenhouse_api",
+            Method::LeverApi => "lever_api",
+            Method::AshbyApi => "ashby_api",
         }
     }
 }

@@ -1,0 +1,255 @@
+//! Hosted job boards read through their vendors' public posting APIs instead of their HTML:
+//! the exact title, the employer and the whole description. Greenhouse
+//! (`boards.greenhouse.io/{board}/jobs/{id}`, `job-boards.greenhouse.io/…`), Lever
+//! (`jobs.lever.co/{company}/{id}`, its `/apply` page too) and Ashby
+//! (`jobs.ashbyhq.com/{org}/{id}`). Every request goes through the guarded fetcher; when the API
+//! does not answer, the page itself is read as any other.
+
+use serde_json::Value;
+use url::Url;
+
+use super::page::{ExtractedJob, MIN_DESCRIPTION_CHARS, Method, html_to_text};
+use crate::fetch::PageFetcher;
+
+/// Where the vendors' APIs are (tests point them at local servers speaking the same protocol).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VendorApis {
+    pub greenhouse: String,
+    pub lever: String,
+    pub ashby: String,
+}
+
+impl Default for VendorApis {
+    fn default() -> Self {
+        VendorApis {
+            greenhouse: "https://boards-api.greenhouse.io".into(),
+            lever: "https://api.lever.co".into(),
+            ashby: "https://api.ashbyhq.com".into(),
+        }
+    }
+}
+
+/// A posting on a known board, as its vendor's API names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostedPosting {
+    Greenhouse { board: String, id: String },
+    Lever { company: String, id: String },
+    Ashby { org: String, id: String },
+}
+
+fn segments(url: &Url) -> Vec<String> {
+    url.path_segments()
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The hosted posting a URL is, if its host is a known board.
+pub fn recognize(url: &Url) -> Option<HostedPosting> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    let parts = segments(url);
+    match (host.as_str(), parts.as_slice()) {
+        ("boards.greenhouse.io" | "job-boards.greenhouse.io", [board, jobs, id, ..])
+            if jobs == "jobs" && id.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            Some(HostedPosting::Greenhouse {
+                board: board.clone(),
+                id: id.clone(),
+            })
+        }
+        ("jobs.lever.co" | "jobs.eu.lever.co", [company, id, ..]) if id.len() >= 8 => {
+            Some(HostedPosting::Lever {
+                company: company.clone(),
+                id: id.clone(),
+            })
+        }
+        ("jobs.ashbyhq.com", [org, id, ..]) if id.len() >= 8 => Some(HostedPosting::Ashby {
+            org: org.clone(),
+            id: id.clone(),
+        }),
+        _ => None,
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// A board's slug as a name: `acme-robotics` → "Acme Robotics".
+fn name_from_slug(slug: &str) -> String {
+    slug.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Greenhouse escapes the description's HTML (`&lt;p&gt;`); unescaped, it is turned into text.
+fn greenhouse(answer: &Value, board: &str) -> Option<ExtractedJob> {
+    let content = text(answer, "content");
+    let unescaped = html_to_text(&content);
+    let description = if unescaped.contains('<') {
+        html_to_text(&unescaped)
+    } else {
+        unescaped
+    };
+    let company = Some(text(answer, "company_name"))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| name_from_slug(board));
+    job(
+        text(answer, "title"),
+        company,
+        description,
+        Method::GreenhouseApi,
+    )
+}
+
+/// Lever's description, its lists (requirements, responsibilities) and closing text, in order.
+fn lever(answer: &Value, company: &str) -> Option<ExtractedJob> {
+    let mut parts = vec![html_to_text(&text(answer, "description"))];
+    for list in answer
+        .get("lists")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let heading = text(list, "text");
+        let items = html_to_text(&format!("<ul>{}</ul>", text(list, "content")));
+        parts.push(format!("{heading}\n\n{items}"));
+    }
+    parts.push(html_to_text(&text(answer, "additional")));
+    let description = parts
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    job(
+        text(answer, "text"),
+        name_from_slug(company),
+        description,
+        Method::LeverApi,
+    )
+}
+
+fn ashby(answer: &Value, org: &str, id: &str) -> Option<ExtractedJob> {
+    let posting = answer
+        .get("jobs")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|j| j.get("id").and_then(Value::as_str) == Some(id))?;
+    let html = text(posting, "descriptionHtml");
+    let description = if html.is_empty() {
+        text(posting, "descriptionPlain")
+    } else {
+        html_to_text(&html)
+    };
+    job(
+        text(posting, "title"),
+        name_from_slug(org),
+        description,
+        Method::AshbyApi,
+    )
+}
+
+fn job(
+    title: String,
+    company: String,
+    description: String,
+    method: Method,
+) -> Option<ExtractedJob> {
+    (!title.is_empty() && description.chars().count() >= MIN_DESCRIPTION_CHARS).then_some(
+        ExtractedJob {
+            title,
+            company,
+            description,
+            method,
+        },
+    )
+}
+
+/// The posting from its vendor's API, or `None` to read the page instead (not a known board,
+/// or the API gave nothing usable).
+pub async fn read(fetcher: &PageFetcher, apis: &VendorApis, url: &str) -> Option<ExtractedJob> {
+    let url = Url::parse(url).ok()?;
+    let posting = recognize(&url)?;
+    let (api_url, vendor) = match &posting {
+        HostedPosting::Greenhouse { board, id } => (
+            format!("{}/v1/boards/{board}/jobs/{id}", apis.greenhouse),
+            "greenhouse",
+        ),
+        HostedPosting::Lever { company, id } => (
+            format!("{}/v0/postings/{company}/{id}", apis.lever),
+            "lever",
+        ),
+        HostedPosting::Ashby { org, .. } => (
+            format!(
+                "{}/posting-api/job-board/{org}?includeCompensation=true",
+                apis.ashby
+            ),
+            "ashby",
+        ),
+    };
+    let answer = match fetcher.fetch_json(&api_url).await {
+        Ok(answer) => answer,
+        Err(err) => {
+            tracing::info!(vendor, error = %err, "vendor API gave nothing; reading the page");
+            return None;
+        }
+    };
+    match &posting {
+        HostedPosting::Greenhouse { board, .. } => greenhouse(&answer, board),
+        HostedPosting::Lever { company, .. } => lever(&answer, company),
+        HostedPosting::Ashby { org, id } => ashby(&answer, org, id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_addresses_are_recognized() {
+        let of = |u: &str| recognize(&Url::parse(u).unwrap());
+        assert_eq!(
+            of("https://boards.greenhouse.io/acme/jobs/4012345?gh_src=x"),
+            Some(HostedPosting::Greenhouse {
+                board: "acme".into(),
+                id: "4012345".into()
+            })
+        );
+        assert_eq!(
+            of("https://jobs.lever.co/acme/50d2e8ac-2886-489f-b66a-c44ac049fa3a/apply"),
+            Some(HostedPosting::Lever {
+                company: "acme".into(),
+                id: "50d2e8ac-2886-489f-b66a-c44ac049fa3a".into()
+            })
+        );
+        assert_eq!(
+            of("https://jobs.ashbyhq.com/acme/0b1c2d3e-aaaa-bbbb-cccc-111122223333"),
+            Some(HostedPosting::Ashby {
+                org: "acme".into(),
+                id: "0b1c2d3e-aaaa-bbbb-cccc-111122223333".into()
+            })
+        );
+        assert_eq!(of("https://boards.greenhouse.io/acme"), None);
+        assert_eq!(of("https://acme.com/jobs/1"), None);
+        assert_eq!(
+            name_from_slug("smart-working-solutions"),
+            "Smart Working Solutions"
+        );
+    }
+}

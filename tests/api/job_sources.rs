@@ -1,0 +1,173 @@
+//! Hosted job boards read through their vendors' public posting APIs (Greenhouse, Lever,
+//! Ashby), each served by a local server answering in the vendor's own shape; an `/apply`
+//! address reads its posting; an API that does not answer falls back to the page.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use careerhub::tracker::application;
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_server};
+
+const INTRO: &str = "Acme Robotics builds the software that runs autonomous warehouse robots across three continents.";
+const ROLE: &str = "You will design, build and operate the Rust services behind fleet planning and mentor two engineers.";
+
+async fn greenhouse_job(Path((board, id)): Path<(String, String)>) -> axum::response::Response {
+    if board != "acme" || id != "4012345" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    // Greenhouse escapes the HTML of `content`.
+    let content = format!(
+        "&lt;p&gt;{INTRO}&lt;/p&gt;&lt;h3&gt;What you will do&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;{ROLE}&lt;/li&gt;&lt;/ul&gt;"
+    );
+    axum::Json(
+        json!({"id": 4012345, "title": "Senior Rust Engineer", "company_name": "Acme Robotics",
+        "location": {"name": "Berlin"}, "updated_at": "2026-11-20T10:00:00-05:00",
+        "absolute_url": "https://boards.greenhouse.io/acme/jobs/4012345", "content": content}),
+    )
+    .into_response()
+}
+
+async fn lever_posting(Path((company, id)): Path<(String, String)>) -> axum::response::Response {
+    if company != "acme-robotics" || id != "50d2e8ac-2886-489f-b66a-c44ac049fa3a" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"id": id, "text": "Platform Engineer", "categories": {"location": "Remote", "commitment": "Full-time"},
+        "description": format!("<div>{INTRO}</div>"),
+        "lists": [{"text": "Requirements", "content": format!("<li>{ROLE}</li><li>Five years of Rust.</li>")}],
+        "additional": "<div>We offer a yearly learning budget.</div>", "createdAt": 1764000000000_i64}))
+    .into_response()
+}
+
+async fn ashby_board(Path(org): Path<String>) -> axum::response::Response {
+    if org != "acme" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"apiVersion": "1", "jobs": [
+        {"id": "11111111-2222-3333-4444-555555555555", "title": "Other role", "descriptionHtml": "<p>x</p>"},
+        {"id": "0b1c2d3e-aaaa-bbbb-cccc-111122223333", "title": "Data Engineer", "location": "Zurich",
+         "employmentType": "FullTime", "isRemote": false, "descriptionHtml": format!("<p>{INTRO}</p><p>{ROLE}</p>"),
+         "publishedAt": "2026-11-01T00:00:00.000+00:00"}]}))
+    .into_response()
+}
+
+async fn vendor_app() -> TestApp {
+    let router = Router::new()
+        .route(
+            "/greenhouse/v1/boards/{board}/jobs/{id}",
+            get(greenhouse_job),
+        )
+        .route("/lever/v0/postings/{company}/{id}", get(lever_posting))
+        .route("/ashby/posting-api/job-board/{org}", get(ashby_board));
+    let base = spawn_server(router).await;
+    let addr = base.trim_start_matches("http://").parse().unwrap();
+    TestApp::with_config(|c| {
+        // The boards' own pages come from the same local server (it has none: 404).
+        c.fetch.local_hosts = Some(careerhub::fetch::LocalHosts {
+            addr,
+            hosts: vec!["boards.greenhouse.io".into()],
+        });
+        c.vendor_apis.greenhouse = format!("{base}/greenhouse");
+        c.vendor_apis.lever = format!("{base}/lever");
+        c.vendor_apis.ashby = format!("{base}/ashby");
+    })
+    .await
+}
+
+async fn create(app: &TestApp, token: &str, url: &str) -> crate::helpers::TestResponse {
+    app.call(
+        Method::POST,
+        "/api/jobs/create/",
+        Some(json!({"job_url": url})),
+        Some(token),
+    )
+    .await
+}
+
+async fn method_of(app: &TestApp, body: &Value) -> Option<String> {
+    application::Entity::find_by_id(body["id"].as_i64().unwrap())
+        .one(app.state.db.reader())
+        .await
+        .unwrap()
+        .unwrap()
+        .extraction_method
+}
+
+#[tokio::test]
+async fn hosted_boards_are_read_through_their_vendors_apis() {
+    let app = vendor_app().await;
+    let token = app.access_token(app.seed_user("seeker@example.com").await.id);
+    let cases = [
+        (
+            "https://boards.greenhouse.io/acme/jobs/4012345",
+            "Senior Rust Engineer",
+            "Acme Robotics",
+            format!("{INTRO}\n\nWhat you will do\n\n- {ROLE}"),
+            "greenhouse_api",
+        ),
+        (
+            "https://jobs.lever.co/acme-robotics/50d2e8ac-2886-489f-b66a-c44ac049fa3a/apply",
+            "Platform Engineer",
+            "Acme Robotics",
+            format!(
+                "{INTRO}\n\nRequirements\n\n- {ROLE}\n- Five years of Rust.\n\nWe offer a yearly learning budget."
+            ),
+            "lever_api",
+        ),
+        (
+            "https://jobs.ashbyhq.com/acme/0b1c2d3e-aaaa-bbbb-cccc-111122223333",
+            "Data Engineer",
+            "Acme",
+            format!("{INTRO}\n\n{ROLE}"),
+            "ashby_api",
+        ),
+    ];
+    for (url, title, company, description, method) in cases {
+        let created = create(&app, &token, url).await;
+        let body = created.assert_status(StatusCode::CREATED).clone();
+        assert_eq!(
+            (
+                &body["job_title"],
+                &body["company_name"],
+                &body["job_description"],
+                &body["extraction_status"]
+            ),
+            (
+                &json!(title),
+                &json!(company),
+                &json!(description),
+                &json!("success")
+            ),
+            "{url}"
+        );
+        assert_eq!(
+            method_of(&app, &body).await.as_deref(),
+            Some(method),
+            "{url}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_vendor_api_that_does_not_know_the_posting_falls_back_to_the_page() {
+    let app = vendor_app().await;
+    let token = app.access_token(app.seed_user("seeker@example.com").await.id);
+    // The API answers 404, then the board's own page does: the user is asked for the fields,
+    // and nothing is stored.
+    create(&app, &token, "https://boards.greenhouse.io/acme/jobs/999").await.assert(
+        StatusCode::BAD_REQUEST,
+        json!({"detail": "Extraction failed: the page answered HTTP 404. Provide manual company_name, job_title, and job_description."}),
+    );
+    assert_eq!(
+        application::Entity::find()
+            .all(app.state.db.reader())
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+}
