@@ -188,19 +188,26 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
         return needs_manual(reason);
     }
 
-    let found = meta_description(&meta)
-        .map(|description| Found {
-            description,
-            method: Method::Meta,
-            content_root: None,
-        })
-        .or_else(|| {
-            main_content(&doc).map(|(root, description)| Found {
-                description,
-                method: Method::MainContent,
-                content_root: Some(root),
-            })
-        });
+    let from_meta = meta_description(&meta).map(|description| Found {
+        description,
+        method: Method::Meta,
+        content_root: None,
+    });
+    let from_content = main_content(&doc).map(|(root, description)| Found {
+        description,
+        method: Method::MainContent,
+        content_root: Some(root),
+    });
+    let found = match (from_meta, from_content) {
+        // The body wins when it carries the snippet: it is the same posting, whole.
+        (Some(snippet), Some(body))
+            if contains_snippet(&body.description, &snippet.description) =>
+        {
+            Some(body)
+        }
+        (Some(snippet), _) => Some(snippet),
+        (None, body) => body,
+    };
     let Some(found) = found else {
         return needs_manual(failure_reason(&PageSignals::read(&doc)));
     };
@@ -228,6 +235,15 @@ pub fn html_to_text(html: &str) -> String {
         Html::parse_fragment(html)
     };
     render_text(doc.root_element(), |el| is_unreadable(el.value()))
+}
+
+/// Whether `body` contains the start of `snippet` (a meta description is often the posting's
+/// first lines, cut), compared on letters and digits only.
+fn contains_snippet(body: &str, snippet: &str) -> bool {
+    let body = fold(body);
+    let snippet = fold(snippet.trim_end_matches(['.', '\u{2026}']));
+    let start: String = snippet.chars().take(120).collect();
+    body.len() > snippet.len() && !start.is_empty() && body.contains(&start)
 }
 
 fn needs_manual(reason: impl Into<String>) -> PageVerdict {

@@ -551,3 +551,39 @@ fn an_apply_address_leads_to_its_posting() {
     assert_eq!(of("https://acme.com/apply"), None);
     assert_eq!(of("https://acme.com/jobs/1"), None);
 }
+
+#[test]
+fn a_meta_snippet_never_beats_the_posting_body_that_contains_it() {
+    let snippet = format!("{INTRO} {ROLE}");
+    let head = format!(
+        r#"<meta property="og:description" content="{snippet}"><title>Rust Engineer</title>"#
+    );
+    let body = format!(
+        "<main><h1>Rust Engineer</h1><p>{INTRO}</p><p>{ROLE}</p><h2>Requirements</h2><ul><li>Five years of Rust and distributed systems.</li></ul></main>"
+    );
+    let verdict = extract_job(&page(&head, &body), &url("https://acme.com/jobs/1"));
+    let PageVerdict::Extracted(job) = verdict else {
+        panic!("{verdict:?}")
+    };
+    assert_eq!(job.method, Method::MainContent);
+    assert!(
+        job.description
+            .ends_with("- Five years of Rust and distributed systems."),
+        "{}",
+        job.description
+    );
+    // A body that does not carry the snippet (chrome, another job) does not replace it.
+    let other = format!(
+        "<main><h1>Rust Engineer</h1><p>{}</p></main>",
+        "Cookie settings and our newsletter. ".repeat(8)
+    );
+    let PageVerdict::Extracted(job) =
+        extract_job(&page(&head, &other), &url("https://acme.com/jobs/1"))
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (job.method, job.description.as_str()),
+        (Method::Meta, snippet.as_str())
+    );
+}
