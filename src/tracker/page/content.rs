@@ -76,15 +76,37 @@ pub(super) fn is_in_chrome(element: ElementRef<'_>) -> bool {
         .any(|el| el.value().name() != "form" && is_skipped_in_content(el))
 }
 
+/// Names (ids, classes) of page furniture that is no part of a posting: consent banners,
+/// dialogs, other jobs, sharing and newsletter boxes. Folded as `has_name_containing` folds.
+const CHROME_NAMES: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "modal",
+    "dialog",
+    "popup",
+    "relatedjobs",
+    "similarjobs",
+    "recommendedjobs",
+    "morejobs",
+    "otherjobs",
+    "jobrecommend",
+    "newsletter",
+    "sharebuttons",
+    "socialshare",
+];
+
 /// Subtrees left out of main content: unreadable ones and page chrome.
 pub(super) fn is_skipped_in_content(element: ElementRef<'_>) -> bool {
     let el = element.value();
     is_unreadable(el)
-        || matches!(el.name(), "nav" | "header" | "footer" | "aside")
+        || matches!(el.name(), "nav" | "header" | "footer" | "aside" | "dialog")
         || matches!(
             el.attr("role"),
-            Some("navigation" | "banner" | "contentinfo")
+            Some("navigation" | "banner" | "contentinfo" | "dialog" | "alertdialog")
         )
+        || el.attr("aria-modal").is_some_and(|v| v == "true")
+        || (el.name() != "body" && el.name() != "main" && has_name_containing(el, CHROME_NAMES))
         || (el.name() == "form" && !is_page_wrapper(element))
 }
 

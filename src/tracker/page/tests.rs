@@ -587,3 +587,23 @@ fn a_meta_snippet_never_beats_the_posting_body_that_contains_it() {
         (Method::Meta, snippet.as_str())
     );
 }
+
+#[test]
+fn main_content_leaves_out_banners_dialogs_and_other_jobs() {
+    let body = format!(
+        r#"<div id="cookie-banner"><p>This website uses cookies to improve your experience. Accept all cookies?</p></div>
+        <main><h1>Rust Engineer</h1><p>{INTRO}</p><p>{ROLE}</p>
+        <section class="similar-jobs"><h2>Recommended jobs</h2><ul><li>Go Engineer</li><li>Java Engineer</li></ul></section></main>
+        <div role="dialog" aria-modal="true"><p>Sign up for job alerts and our newsletter.</p></div>"#
+    );
+    let PageVerdict::Extracted(job) = extract_job(
+        &page("<title>Rust Engineer</title>", &body),
+        &url("https://acme.com/jobs/1"),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        job.description,
+        format!("Rust Engineer\n\n{INTRO}\n\n{ROLE}")
+    );
+}
