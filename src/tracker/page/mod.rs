@@ -24,6 +24,7 @@ mod content;
 mod employer;
 mod json_ld;
 mod meta;
+mod microdata;
 mod signals;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ use content::*;
 use employer::*;
 use json_ld::*;
 use meta::*;
+use microdata::*;
 use signals::*;
 use text::*;
 use verdicts::*;
@@ -54,6 +56,8 @@ pub const MIN_DESCRIPTION_CHARS: usize = 180;
 pub enum Method {
     /// A schema.org `JobPosting` in a `<script type="application/ld+json">`.
     JsonLd,
+    /// schema.org `JobPosting` microdata (`itemprop`s), on a page without JSON-LD.
+    Microdata,
     /// OpenGraph, Twitter or plain `description` meta tags.
     Meta,
     /// The text of the page's main content (or its body), without navigation and other chrome.
@@ -71,6 +75,7 @@ impl Method {
     pub fn as_str(self) -> &'static str {
         match self {
             Method::JsonLd => "json_ld",
+            Method::Microdata => "microdata",
             Method::Meta => "meta",
             Method::MainContent => "main_content",
             Method::GreenhouseApi => "greenhouse_api",
@@ -167,7 +172,12 @@ static APP_MOUNT: LazyLock<Selector> =
 /// sign-in path means a login wall, and its host is the company of last resort).
 pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
     let doc = Html::parse_document(html);
-    let postings = json_ld_postings(&doc);
+    let mut postings = json_ld_postings(&doc);
+    let mut structured = Method::JsonLd;
+    if postings.is_empty() {
+        postings = microdata_postings(&doc);
+        structured = Method::Microdata;
+    }
     let meta = MetaTags::read(&doc);
 
     if let Some(reason) = blocked_or_listing(&doc, &postings) {
@@ -176,7 +186,7 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
     if let Some(posting) = postings.iter().find(|p| is_long_enough(&p.description)) {
         let found = Found {
             description: posting.description.clone(),
-            method: Method::JsonLd,
+            method: structured,
             content_root: None,
         };
         return finish(&doc, &meta, page_url, Some(posting), found);

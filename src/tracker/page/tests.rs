@@ -607,3 +607,24 @@ fn main_content_leaves_out_banners_dialogs_and_other_jobs() {
         format!("Rust Engineer\n\n{INTRO}\n\n{ROLE}")
     );
 }
+
+#[test]
+fn microdata_postings_are_read_without_json_ld() {
+    let body = format!(
+        r#"<div itemscope itemtype="https://schema.org/JobPosting"><h1 itemprop="title">Rust Engineer</h1>
+        <div itemprop="hiringOrganization" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Acme Robotics</span></div>
+        <div itemprop="description"><p>{INTRO}</p><p>{ROLE}</p></div></div>"#
+    );
+    assert_eq!(
+        extract_job(
+            &page("<title>Jobs</title>", &body),
+            &url("https://jobs.example.org/1")
+        ),
+        extracted(
+            "Rust Engineer",
+            "Acme Robotics",
+            &format!("{INTRO}\n\n{ROLE}"),
+            Method::Microdata
+        )
+    );
+}
