@@ -1,8 +1,8 @@
 //! Hosted job boards read through their vendors' public posting APIs instead of their HTML:
 //! the exact title, the employer and the whole description. Greenhouse
 //! (`boards.greenhouse.io/{board}/jobs/{id}`, `job-boards.greenhouse.io/…`), Lever
-//! (`jobs.lever.co/{company}/{id}`, its `/apply` page too) and Ashby
-//! (`jobs.ashbyhq.com/{org}/{id}`). Every request goes through the guarded fetcher; when the API
+//! (`jobs.lever.co/{company}/{id}`, its `/apply` page too), Ashby (`jobs.ashbyhq.com/{org}/{id}`)
+//! and SmartRecruiters (`jobs.smartrecruiters.com/{company}/{id}-{slug}`). Every request goes through the guarded fetcher; when the API
 //! does not answer, the page itself is read as any other.
 
 use serde_json::Value;
@@ -17,6 +17,7 @@ pub struct VendorApis {
     pub greenhouse: String,
     pub lever: String,
     pub ashby: String,
+    pub smartrecruiters: String,
 }
 
 impl Default for VendorApis {
@@ -25,6 +26,7 @@ impl Default for VendorApis {
             greenhouse: "https://boards-api.greenhouse.io".into(),
             lever: "https://api.lever.co".into(),
             ashby: "https://api.ashbyhq.com".into(),
+            smartrecruiters: "https://api.smartrecruiters.com".into(),
         }
     }
 }
@@ -35,6 +37,7 @@ pub enum HostedPosting {
     Greenhouse { board: String, id: String },
     Lever { company: String, id: String },
     Ashby { org: String, id: String },
+    SmartRecruiters { company: String, id: String },
 }
 
 fn segments(url: &Url) -> Vec<String> {
@@ -69,6 +72,13 @@ pub fn recognize(url: &Url) -> Option<HostedPosting> {
             org: org.clone(),
             id: id.clone(),
         }),
+        ("jobs.smartrecruiters.com" | "careers.smartrecruiters.com", [company, posting, ..]) => {
+            let id: String = posting.chars().take_while(char::is_ascii_digit).collect();
+            (id.len() >= 6).then(|| HostedPosting::SmartRecruiters {
+                company: company.clone(),
+                id,
+            })
+        }
         _ => None,
     }
 }
@@ -165,6 +175,38 @@ fn ashby(answer: &Value, org: &str, id: &str) -> Option<ExtractedJob> {
     )
 }
 
+/// SmartRecruiters' job ad: the job's own sections in order (the company blurb left out).
+fn smartrecruiters(answer: &Value, company: &str) -> Option<ExtractedJob> {
+    let sections = answer.pointer("/jobAd/sections")?;
+    let description = ["jobDescription", "qualifications", "additionalInformation"]
+        .iter()
+        .filter_map(|key| sections.get(*key))
+        .map(|section| {
+            let heading = text(section, "title");
+            let body = html_to_text(&text(section, "text"));
+            if heading.is_empty() {
+                body
+            } else {
+                format!("{heading}\n\n{body}")
+            }
+        })
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let employer = answer
+        .pointer("/company/name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| name_from_slug(company));
+    job(
+        text(answer, "name"),
+        employer,
+        description,
+        Method::SmartRecruitersApi,
+    )
+}
+
 fn job(
     title: String,
     company: String,
@@ -202,6 +244,13 @@ pub async fn read(fetcher: &PageFetcher, apis: &VendorApis, url: &str) -> Option
             ),
             "ashby",
         ),
+        HostedPosting::SmartRecruiters { company, id } => (
+            format!(
+                "{}/v1/companies/{company}/postings/{id}",
+                apis.smartrecruiters
+            ),
+            "smartrecruiters",
+        ),
     };
     let answer = match fetcher.fetch_json(&api_url).await {
         Ok(answer) => answer,
@@ -214,6 +263,7 @@ pub async fn read(fetcher: &PageFetcher, apis: &VendorApis, url: &str) -> Option
         HostedPosting::Greenhouse { board, .. } => greenhouse(&answer, board),
         HostedPosting::Lever { company, .. } => lever(&answer, company),
         HostedPosting::Ashby { org, id } => ashby(&answer, org, id),
+        HostedPosting::SmartRecruiters { company, .. } => smartrecruiters(&answer, company),
     }
 }
 
@@ -243,6 +293,15 @@ mod tests {
             Some(HostedPosting::Ashby {
                 org: "acme".into(),
                 id: "0b1c2d3e-aaaa-bbbb-cccc-111122223333".into()
+            })
+        );
+        assert_eq!(
+            of(
+                "https://jobs.smartrecruiters.com/AcmeRobotics/743999912345678-senior-rust-engineer"
+            ),
+            Some(HostedPosting::SmartRecruiters {
+                company: "AcmeRobotics".into(),
+                id: "743999912345678".into()
             })
         );
         assert_eq!(of("https://boards.greenhouse.io/acme"), None);

@@ -55,6 +55,23 @@ async fn ashby_board(Path(org): Path<String>) -> axum::response::Response {
     .into_response()
 }
 
+async fn smartrecruiters_posting(
+    Path((company, id)): Path<(String, String)>,
+) -> axum::response::Response {
+    if company != "AcmeRobotics" || id != "743999912345678" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"id": id, "name": "Robotics Engineer", "company": {"identifier": company, "name": "Acme Robotics GmbH"},
+        "location": {"city": "Munich", "country": "de", "remote": false}, "typeOfEmployment": {"label": "Full-time"},
+        "releasedDate": "2026-11-03T09:00:00.000Z",
+        "jobAd": {"sections": {
+            "companyDescription": {"title": "Company Description", "text": "<p>We are Acme, a great place to work with free snacks.</p>"},
+            "jobDescription": {"title": "Job Description", "text": format!("<p>{INTRO}</p>")},
+            "qualifications": {"title": "Qualifications", "text": format!("<ul><li>{ROLE}</li></ul>")},
+            "additionalInformation": {"title": "Additional Information", "text": "<p>Hybrid, two days a week in Munich.</p>"}}}}))
+    .into_response()
+}
+
 async fn vendor_app() -> TestApp {
     let router = Router::new()
         .route(
@@ -62,7 +79,11 @@ async fn vendor_app() -> TestApp {
             get(greenhouse_job),
         )
         .route("/lever/v0/postings/{company}/{id}", get(lever_posting))
-        .route("/ashby/posting-api/job-board/{org}", get(ashby_board));
+        .route("/ashby/posting-api/job-board/{org}", get(ashby_board))
+        .route(
+            "/sr/v1/companies/{company}/postings/{id}",
+            get(smartrecruiters_posting),
+        );
     let base = spawn_server(router).await;
     let addr = base.trim_start_matches("http://").parse().unwrap();
     TestApp::with_config(|c| {
@@ -74,6 +95,7 @@ async fn vendor_app() -> TestApp {
         c.vendor_apis.greenhouse = format!("{base}/greenhouse");
         c.vendor_apis.lever = format!("{base}/lever");
         c.vendor_apis.ashby = format!("{base}/ashby");
+        c.vendor_apis.smartrecruiters = format!("{base}/sr");
     })
     .await
 }
@@ -124,6 +146,15 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
             "Acme",
             format!("{INTRO}\n\n{ROLE}"),
             "ashby_api",
+        ),
+        (
+            "https://jobs.smartrecruiters.com/AcmeRobotics/743999912345678-robotics-engineer",
+            "Robotics Engineer",
+            "Acme Robotics GmbH",
+            format!(
+                "Job Description\n\n{INTRO}\n\nQualifications\n\n- {ROLE}\n\nAdditional Information\n\nHybrid, two days a week in Munich."
+            ),
+            "smartrecruiters_api",
         ),
     ];
     for (url, title, company, description, method) in cases {

@@ -68,6 +68,8 @@ pub enum Method {
     LeverApi,
     /// Ashby's job posting API (`api.ashbyhq.com/posting-api`).
     AshbyApi,
+    /// SmartRecruiters' posting API (`api.smartrecruiters.com/v1/companies/…/postings`).
+    SmartRecruitersApi,
 }
 
 impl Method {
@@ -81,6 +83,7 @@ impl Method {
             Method::GreenhouseApi => "greenhouse_api",
             Method::LeverApi => "lever_api",
             Method::AshbyApi => "ashby_api",
+            Method::SmartRecruitersApi => "smartrecruiters_api",
         }
     }
 }
