@@ -20,6 +20,7 @@ mod m20261201_000014_profile_fields;
 mod m20261201_000015_gender_choices;
 mod m20261202_000016_breneo_accounts;
 mod m20261202_000017_grooya_frontend;
+mod m20261202_000018_posting_details;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_gender_choices::Migration),
             Box::new(m20261202_000016_breneo_accounts::Migration),
             Box::new(m20261202_000017_grooya_frontend::Migration),
+            Box::new(m20261202_000018_posting_details::Migration),
         ]
     }
 }

@@ -25,8 +25,13 @@ pub struct Model {
     /// `pending`, `success`, `failed` or `needs_manual`.
     pub extraction_status: String,
     pub extraction_error: String,
-    /// Which strategy found the description (`json_ld`, `meta`, `main_content`).
+    /// Which strategy found the description (`json_ld`, `microdata`, `meta`, `main_content`,
+    /// or a vendor's API: `greenhouse_api`, `lever_api`, `ashby_api`, `smartrecruiters_api`).
     pub extraction_method: Option<String>,
+    /// What the posting says besides its text (`page::PostingDetails`): location, remote,
+    /// employment type, salary, date posted; `{}` when nothing was read.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub details: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

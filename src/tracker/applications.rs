@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use super::application::{self, SOURCE_EXTRACTED, SOURCE_MANUAL, STATUS_PENDING, STATUS_SUCCESS};
 use super::extraction::{self, Extraction};
+use super::page::PostingDetails;
 use crate::accounts::service;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -54,10 +55,17 @@ pub struct JobApplicationResponse {
     pub updated_at: DateTime<Utc>,
     /// The owner's id.
     pub user: i64,
+    /// Where the job is, when the posting said (extra to the original's fields).
+    pub location: Option<String>,
+    pub remote: Option<bool>,
+    pub employment_type: Option<String>,
+    pub salary: Option<String>,
+    pub date_posted: Option<String>,
 }
 
 impl From<application::Model> for JobApplicationResponse {
     fn from(row: application::Model) -> Self {
+        let details: PostingDetails = serde_json::from_value(row.details).unwrap_or_default();
         JobApplicationResponse {
             id: row.id,
             job_description: row.job_description,
@@ -70,6 +78,11 @@ impl From<application::Model> for JobApplicationResponse {
             created_at: row.created_at,
             updated_at: row.updated_at,
             user: row.user_id,
+            location: details.location,
+            remote: details.remote,
+            employment_type: details.employment_type,
+            salary: details.salary,
+            date_posted: details.date_posted,
         }
     }
 }
@@ -193,6 +206,7 @@ pub async fn create_application(
                 row.description_source = Set(SOURCE_EXTRACTED.into());
                 row.extraction_status = Set(STATUS_SUCCESS.into());
                 row.extraction_method = Set(Some(job.method.as_str().into()));
+                row.details = Set(serde_json::json!(job.details));
             }
             Extraction::NeedsManual(reason) | Extraction::Failed(reason)
                 if !cleaned.manual_complete() =>

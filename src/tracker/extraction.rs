@@ -160,6 +160,7 @@ pub async fn run_extraction_job(state: &AppState, payload: &Value) -> Result<(),
             update.extraction_status = Set(STATUS_SUCCESS.into());
             update.extraction_error = Set(String::new());
             update.extraction_method = Set(Some(job.method.as_str().into()));
+            update.details = Set(json!(job.details));
         }
         Extraction::NeedsManual(reason) => {
             update.extraction_status = Set(STATUS_NEEDS_MANUAL.into());

@@ -8,7 +8,7 @@
 use serde_json::Value;
 use url::Url;
 
-use super::page::{ExtractedJob, MIN_DESCRIPTION_CHARS, Method, html_to_text};
+use super::page::{ExtractedJob, MIN_DESCRIPTION_CHARS, Method, PostingDetails, html_to_text};
 use crate::fetch::PageFetcher;
 
 /// Where the vendors' APIs are (tests point them at local servers speaking the same protocol).
@@ -124,6 +124,11 @@ fn greenhouse(answer: &Value, board: &str) -> Option<ExtractedJob> {
         company,
         description,
         Method::GreenhouseApi,
+        PostingDetails {
+            location: some(answer, "/location/name"),
+            date_posted: some(answer, "/first_published").or_else(|| some(answer, "/updated_at")),
+            ..PostingDetails::default()
+        },
     )
 }
 
@@ -152,6 +157,25 @@ fn lever(answer: &Value, company: &str) -> Option<ExtractedJob> {
         name_from_slug(company),
         description,
         Method::LeverApi,
+        PostingDetails {
+            location: some(answer, "/categories/location"),
+            remote: some(answer, "/workplaceType").map(|w| w.eq_ignore_ascii_case("remote")),
+            employment_type: some(answer, "/categories/commitment"),
+            salary: answer.get("salaryRange").and_then(|r| {
+                Some(format!(
+                    "{} {}\u{2013}{} per {}",
+                    some(r, "/currency")?,
+                    some(r, "/min")?,
+                    some(r, "/max")?,
+                    some(r, "/interval").unwrap_or_else(|| "year".into())
+                ))
+            }),
+            date_posted: answer
+                .get("createdAt")
+                .and_then(Value::as_i64)
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|at| at.date_naive().to_string()),
+        },
     )
 }
 
@@ -172,6 +196,13 @@ fn ashby(answer: &Value, org: &str, id: &str) -> Option<ExtractedJob> {
         name_from_slug(org),
         description,
         Method::AshbyApi,
+        PostingDetails {
+            location: some(posting, "/location"),
+            remote: posting.get("isRemote").and_then(Value::as_bool),
+            employment_type: some(posting, "/employmentType"),
+            salary: some(posting, "/compensation/compensationTierSummary"),
+            date_posted: some(posting, "/publishedAt"),
+        },
     )
 }
 
@@ -204,6 +235,18 @@ fn smartrecruiters(answer: &Value, company: &str) -> Option<ExtractedJob> {
         employer,
         description,
         Method::SmartRecruitersApi,
+        PostingDetails {
+            location: some(answer, "/location/city").map(|city| {
+                match some(answer, "/location/country") {
+                    Some(country) => format!("{city}, {}", country.to_uppercase()),
+                    None => city,
+                }
+            }),
+            remote: answer.pointer("/location/remote").and_then(Value::as_bool),
+            employment_type: some(answer, "/typeOfEmployment/label"),
+            salary: None,
+            date_posted: some(answer, "/releasedDate"),
+        },
     )
 }
 
@@ -212,6 +255,7 @@ fn job(
     company: String,
     description: String,
     method: Method,
+    details: PostingDetails,
 ) -> Option<ExtractedJob> {
     (!title.is_empty() && description.chars().count() >= MIN_DESCRIPTION_CHARS).then_some(
         ExtractedJob {
@@ -219,8 +263,21 @@ fn job(
             company,
             description,
             method,
+            details,
         },
     )
+}
+
+/// A string field, absent when empty.
+fn some(value: &Value, pointer: &str) -> Option<String> {
+    value
+        .pointer(pointer)
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.trim().to_owned()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
 }
 
 /// The posting from its vendor's API, or `None` to read the page instead (not a known board,

@@ -157,6 +157,7 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
             "smartrecruiters_api",
         ),
     ];
+    let mut details = Vec::new();
     for (url, title, company, description, method) in cases {
         let created = create(&app, &token, url).await;
         let body = created.assert_status(StatusCode::CREATED).clone();
@@ -180,7 +181,42 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
             Some(method),
             "{url}"
         );
+        details.push((
+            body["location"].clone(),
+            body["remote"].clone(),
+            body["employment_type"].clone(),
+            body["date_posted"].clone(),
+        ));
     }
+    assert_eq!(
+        details,
+        [
+            (
+                json!("Berlin"),
+                Value::Null,
+                Value::Null,
+                json!("2026-11-20T10:00:00-05:00")
+            ),
+            (
+                json!("Remote"),
+                Value::Null,
+                json!("Full-time"),
+                json!("2025-11-24")
+            ),
+            (
+                json!("Zurich"),
+                json!(false),
+                json!("FullTime"),
+                json!("2026-11-01T00:00:00.000+00:00")
+            ),
+            (
+                json!("Munich, DE"),
+                json!(false),
+                json!("Full-time"),
+                json!("2026-11-03T09:00:00.000Z")
+            ),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ pub(super) struct Posting {
     pub(super) title: String,
     pub(super) company: String,
     pub(super) description: String,
+    pub(super) details: PostingDetails,
 }
 
 /// Every `JobPosting` in the page's JSON-LD scripts, in document order.
@@ -131,6 +132,7 @@ pub(super) fn posting_fields(object: &Map<String, Value>) -> Posting {
         description: field("description")
             .map(description_text)
             .unwrap_or_default(),
+        details: json_ld_details(object),
     }
 }
 

@@ -48,6 +48,7 @@ pub(super) fn microdata_postings(doc: &Html) -> Vec<Posting> {
                 title: property(scope, "title").map(value_of).unwrap_or_default(),
                 company,
                 description: description.trim().to_owned(),
+                details: PostingDetails::default(),
             }
         })
         .collect()

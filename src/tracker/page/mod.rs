@@ -21,6 +21,7 @@
 //! mount point, many scripts or a "enable JavaScript" `<noscript>` is a script-rendered shell.
 
 mod content;
+mod details;
 mod employer;
 mod json_ld;
 mod meta;
@@ -32,6 +33,8 @@ mod text;
 mod verdicts;
 
 use content::*;
+pub use details::PostingDetails;
+use details::*;
 use employer::*;
 use json_ld::*;
 use meta::*;
@@ -97,6 +100,9 @@ pub struct ExtractedJob {
     pub company: String,
     /// Clean text: paragraphs separated by a blank line, list items on their own lines.
     pub description: String,
+    /// Location, remote, employment type, salary and date posted, as far as the source says.
+    #[serde(default)]
+    pub details: PostingDetails,
     /// Where the description came from.
     pub method: Method,
 }
@@ -314,6 +320,7 @@ fn finish(
             company,
             description: found.description,
             method: found.method,
+            details: posting.map(|p| p.details.clone()).unwrap_or_default(),
         }),
         None => needs_manual(NO_TITLE_REASON),
     }

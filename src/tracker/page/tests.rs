@@ -34,6 +34,7 @@ fn extracted(title: &str, company: &str, description: &str, method: Method) -> P
         company: company.into(),
         description: description.into(),
         method,
+        details: PostingDetails::default(),
     })
 }
 
@@ -626,5 +627,28 @@ fn microdata_postings_are_read_without_json_ld() {
             &format!("{INTRO}\n\n{ROLE}"),
             Method::Microdata
         )
+    );
+}
+
+#[test]
+fn json_ld_details_are_kept() {
+    let extra = r#", "jobLocation": {"@type": "Place", "address": {"addressLocality": "Berlin", "addressCountry": "DE"}},
+        "jobLocationType": "TELECOMMUTE", "employmentType": ["FULL_TIME", "CONTRACTOR"], "datePosted": "2026-11-20",
+        "baseSalary": {"@type": "MonetaryAmount", "currency": "EUR", "value": {"@type": "QuantitativeValue", "minValue": 60000, "maxValue": 80000, "unitText": "YEAR"}}"#;
+    let PageVerdict::Extracted(job) = extract_job(
+        &page(&json_ld(&posting_json(extra)), ""),
+        &url("https://acme.com/jobs/1"),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        job.details,
+        PostingDetails {
+            location: Some("Berlin, DE".into()),
+            remote: Some(true),
+            employment_type: Some("FULL_TIME, CONTRACTOR".into()),
+            salary: Some("EUR 60000\u{2013}80000 per YEAR".into()),
+            date_posted: Some("2026-11-20".into()),
+        }
     );
 }
