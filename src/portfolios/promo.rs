@@ -20,7 +20,7 @@ use crate::accounts::user;
 use crate::credits;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ActiveUser, Json};
+use crate::extract::{ActiveUser, ClientIp, Json};
 use crate::state::AppState;
 use crate::talent::subscription;
 
@@ -203,12 +203,18 @@ async fn grant(
     responses(
         (status = 200, body = ApplyResponse),
         (status = 400, description = "`{\"code\": [\"Invalid promo code.\"]}`, used up, expired, or already used by this user"),
+        (status = 429, description = "Too many tries"),
     ))]
 pub async fn apply_promo_code(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: ActiveUser,
     GrooyaJson { body, .. }: GrooyaJson<ApplyRequest>,
 ) -> ApiResult<Json<ApplyResponse>> {
+    // Codes are words staff choose: tries share the login limits, so they cannot be guessed.
+    state
+        .auth_limiter
+        .check(ip, Some(&format!("promo-code:{}", user.id())))?;
     let typed = normalize(body.code.as_deref().unwrap_or_default());
     if typed.is_empty() {
         return Err(ApiError::field("code", "This field may not be blank."));
