@@ -2,7 +2,8 @@
 //! the exact title, the employer and the whole description. Greenhouse
 //! (`boards.greenhouse.io/{board}/jobs/{id}`, `job-boards.greenhouse.io/…`), Lever
 //! (`jobs.lever.co/{company}/{id}`, its `/apply` page too), Ashby (`jobs.ashbyhq.com/{org}/{id}`)
-//! and SmartRecruiters (`jobs.smartrecruiters.com/{company}/{id}-{slug}`). Every request goes through the guarded fetcher; when the API
+//! SmartRecruiters (`jobs.smartrecruiters.com/{company}/{id}-{slug}`) and Recruitee
+//! (`{company}.recruitee.com/o/{slug}`). Every request goes through the guarded fetcher; when the API
 //! does not answer, the page itself is read as any other.
 
 use serde_json::Value;
@@ -18,6 +19,8 @@ pub struct VendorApis {
     pub lever: String,
     pub ashby: String,
     pub smartrecruiters: String,
+    /// A company's careers site, `{company}` standing for its subdomain.
+    pub recruitee: String,
 }
 
 impl Default for VendorApis {
@@ -27,6 +30,7 @@ impl Default for VendorApis {
             lever: "https://api.lever.co".into(),
             ashby: "https://api.ashbyhq.com".into(),
             smartrecruiters: "https://api.smartrecruiters.com".into(),
+            recruitee: "https://{company}.recruitee.com".into(),
         }
     }
 }
@@ -38,6 +42,7 @@ pub enum HostedPosting {
     Lever { company: String, id: String },
     Ashby { org: String, id: String },
     SmartRecruiters { company: String, id: String },
+    Recruitee { company: String, slug: String },
 }
 
 fn segments(url: &Url) -> Vec<String> {
@@ -77,6 +82,13 @@ pub fn recognize(url: &Url) -> Option<HostedPosting> {
             (id.len() >= 6).then(|| HostedPosting::SmartRecruiters {
                 company: company.clone(),
                 id,
+            })
+        }
+        (recruitee, [o, slug, ..]) if recruitee.ends_with(".recruitee.com") && o == "o" => {
+            let company = recruitee.trim_end_matches(".recruitee.com");
+            (!company.is_empty() && !company.contains('.')).then(|| HostedPosting::Recruitee {
+                company: company.to_owned(),
+                slug: slug.clone(),
             })
         }
         _ => None,
@@ -250,6 +262,34 @@ fn smartrecruiters(answer: &Value, company: &str) -> Option<ExtractedJob> {
     )
 }
 
+/// Recruitee's offers: the one with the slug, its description and requirements.
+fn recruitee(answer: &Value, slug: &str) -> Option<ExtractedJob> {
+    let offer = answer
+        .get("offers")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|o| o.get("slug").and_then(Value::as_str) == Some(slug))?;
+    let description = [text(offer, "description"), text(offer, "requirements")]
+        .iter()
+        .map(|html| html_to_text(html))
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    job(
+        text(offer, "title"),
+        text(offer, "company_name"),
+        description,
+        Method::RecruiteeApi,
+        PostingDetails {
+            location: some(offer, "/location"),
+            remote: offer.get("remote").and_then(Value::as_bool),
+            employment_type: some(offer, "/employment_type_code"),
+            salary: None,
+            date_posted: some(offer, "/published_at"),
+        },
+    )
+}
+
 fn job(
     title: String,
     company: String,
@@ -308,6 +348,13 @@ pub async fn read(fetcher: &PageFetcher, apis: &VendorApis, url: &str) -> Option
             ),
             "smartrecruiters",
         ),
+        HostedPosting::Recruitee { company, .. } => (
+            format!(
+                "{}/api/offers/",
+                apis.recruitee.replace("{company}", company)
+            ),
+            "recruitee",
+        ),
     };
     let answer = match fetcher.fetch_json(&api_url).await {
         Ok(answer) => answer,
@@ -321,6 +368,7 @@ pub async fn read(fetcher: &PageFetcher, apis: &VendorApis, url: &str) -> Option
         HostedPosting::Lever { company, .. } => lever(&answer, company),
         HostedPosting::Ashby { org, id } => ashby(&answer, org, id),
         HostedPosting::SmartRecruiters { company, .. } => smartrecruiters(&answer, company),
+        HostedPosting::Recruitee { slug, .. } => recruitee(&answer, slug),
     }
 }
 
@@ -361,6 +409,14 @@ mod tests {
                 id: "743999912345678".into()
             })
         );
+        assert_eq!(
+            of("https://acme.recruitee.com/o/backend-engineer"),
+            Some(HostedPosting::Recruitee {
+                company: "acme".into(),
+                slug: "backend-engineer".into()
+            })
+        );
+        assert_eq!(of("https://acme.recruitee.com/"), None);
         assert_eq!(of("https://boards.greenhouse.io/acme"), None);
         assert_eq!(of("https://acme.com/jobs/1"), None);
         assert_eq!(

@@ -72,6 +72,19 @@ async fn smartrecruiters_posting(
     .into_response()
 }
 
+async fn recruitee_offers(Path(company): Path<String>) -> axum::response::Response {
+    if company != "acme" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"offers": [
+        {"id": 1, "slug": "designer", "title": "Designer", "description": "<p>Other</p>", "company_name": "Acme BV"},
+        {"id": 2, "slug": "backend-engineer", "title": "Backend Engineer", "company_name": "Acme BV",
+         "description": format!("<p>{INTRO}</p>"), "requirements": format!("<ul><li>{ROLE}</li></ul>"),
+         "location": "Amsterdam, Netherlands", "remote": true, "employment_type_code": "fulltime_permanent",
+         "published_at": "2026-11-10 08:00:00 UTC"}]}))
+    .into_response()
+}
+
 async fn vendor_app() -> TestApp {
     let router = Router::new()
         .route(
@@ -83,7 +96,8 @@ async fn vendor_app() -> TestApp {
         .route(
             "/sr/v1/companies/{company}/postings/{id}",
             get(smartrecruiters_posting),
-        );
+        )
+        .route("/recruitee/{company}/api/offers/", get(recruitee_offers));
     let base = spawn_server(router).await;
     let addr = base.trim_start_matches("http://").parse().unwrap();
     TestApp::with_config(|c| {
@@ -96,6 +110,7 @@ async fn vendor_app() -> TestApp {
         c.vendor_apis.lever = format!("{base}/lever");
         c.vendor_apis.ashby = format!("{base}/ashby");
         c.vendor_apis.smartrecruiters = format!("{base}/sr");
+        c.vendor_apis.recruitee = format!("{base}/recruitee/{{company}}");
     })
     .await
 }
@@ -156,6 +171,13 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
             ),
             "smartrecruiters_api",
         ),
+        (
+            "https://acme.recruitee.com/o/backend-engineer",
+            "Backend Engineer",
+            "Acme BV",
+            format!("{INTRO}\n\n- {ROLE}"),
+            "recruitee_api",
+        ),
     ];
     let mut details = Vec::new();
     for (url, title, company, description, method) in cases {
@@ -214,6 +236,12 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
                 json!(false),
                 json!("Full-time"),
                 json!("2026-11-03T09:00:00.000Z")
+            ),
+            (
+                json!("Amsterdam, Netherlands"),
+                json!(true),
+                json!("fulltime_permanent"),
+                json!("2026-11-10 08:00:00 UTC")
             ),
         ]
     );

@@ -73,6 +73,8 @@ pub enum Method {
     AshbyApi,
     /// SmartRecruiters' posting API (`api.smartrecruiters.com/v1/companies/…/postings`).
     SmartRecruitersApi,
+    /// Recruitee's careers-site offers (`{company}.recruitee.com/api/offers/`).
+    RecruiteeApi,
 }
 
 impl Method {
@@ -87,6 +89,7 @@ impl Method {
             Method::LeverApi => "lever_api",
             Method::AshbyApi => "ashby_api",
             Method::SmartRecruitersApi => "smartrecruiters_api",
+            Method::RecruiteeApi => "recruitee_api",
         }
     }
 }
