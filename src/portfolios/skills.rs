@@ -122,7 +122,7 @@ async fn own_skill(
 /// needed; the two are told apart by the query.
 #[utoipa::path(get, path = "/api/skills", tag = "grooya", security(("bearer" = [])),
     params(SearchQuery),
-    responses((status = 200, body = [GrooyaSkill], description = "The user's skills; with `query`, catalog matches (`[SkillSuggestion]`)")))]
+    responses((status = 200, body = Vec<serde_json::Value>, description = "The user's skills (`[GrooyaSkill]`, string ids); with `query`, catalog matches (`[SkillSuggestion]`, numeric taxonomy ids)")))]
 pub async fn list_skills(
     State(state): State<AppState>,
     Query(search): Query<SearchQuery>,
