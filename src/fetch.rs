@@ -171,48 +171,12 @@ impl PageFetcher {
 
     /// Fetches an HTML page, or says why not.
     pub async fn fetch_page(&self, raw_url: &str) -> Result<FetchedPage, FetchError> {
-        let url = Url::parse(raw_url).map_err(|_| FetchError::Blocked)?;
-        let policy = AddressPolicy {
-            allow_loopback: self.config.allow_loopback,
-        };
-        policy.check_url(&url)?;
-        let url = self.served_locally(url);
-        let timeout = self.config.timeout;
-        tokio::time::timeout(timeout, self.fetch_checked(url))
-            .await
-            .unwrap_or(Err(FetchError::Timeout(timeout.as_secs())))
-    }
-
-    async fn fetch_checked(&self, url: Url) -> Result<FetchedPage, FetchError> {
-        let response = self
-            .client
-            .get(url)
-            .header(
-                reqwest::header::ACCEPT,
-                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            )
-            .send()
-            .await
-            .map_err(|err| self.classify(&err))?;
-        if !response.status().is_success() {
-            return Err(FetchError::Status(response.status().as_u16()));
-        }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("text/html")
-            .to_ascii_lowercase();
-        if !(content_type.contains("html") || content_type.starts_with("text/")) {
-            let essence = content_type.split(';').next().unwrap_or_default().trim();
-            return Err(FetchError::NotHtml(essence.to_owned()));
-        }
-        let max = self.config.max_bytes;
-        let final_url = response.url().clone();
-        let body = read_capped(response, max).await.map_err(|err| match err {
-            CappedReadError::TooLarge => FetchError::TooLarge(max),
-            CappedReadError::Transport(err) => self.classify(&err),
-        })?;
+        let accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+        let (final_url, content_type, body) = self
+            .guarded_get(raw_url, accept, |content_type| {
+                content_type.contains("html") || content_type.starts_with("text/")
+            })
+            .await?;
         Ok(FetchedPage {
             url: final_url,
             html: decode_html(&body, &content_type),
@@ -222,6 +186,22 @@ impl PageFetcher {
     /// Fetches a JSON document (a vendor's public API) under the same guard and limits as
     /// pages.
     pub async fn fetch_json(&self, raw_url: &str) -> Result<serde_json::Value, FetchError> {
+        let (_, _, body) = self
+            .guarded_get(raw_url, "application/json", |_| true)
+            .await?;
+        serde_json::from_slice(&body).map_err(|_| FetchError::NotHtml("not JSON".into()))
+    }
+
+    /// One GET of an untrusted URL: the address checked before and after resolution and on
+    /// every redirect, within the time limit, a success status, a content type `accepts`
+    /// (lowercased; `text/html` when absent), the body read up to the size limit. Answers the
+    /// final URL, the content type and the body.
+    async fn guarded_get(
+        &self,
+        raw_url: &str,
+        accept: &str,
+        accepts: impl Fn(&str) -> bool,
+    ) -> Result<(Url, String, Vec<u8>), FetchError> {
         let url = Url::parse(raw_url).map_err(|_| FetchError::Blocked)?;
         let policy = AddressPolicy {
             allow_loopback: self.config.allow_loopback,
@@ -233,19 +213,30 @@ impl PageFetcher {
             let response = self
                 .client
                 .get(url)
-                .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::ACCEPT, accept)
                 .send()
                 .await
                 .map_err(|err| self.classify(&err))?;
             if !response.status().is_success() {
                 return Err(FetchError::Status(response.status().as_u16()));
             }
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("text/html")
+                .to_ascii_lowercase();
+            if !accepts(&content_type) {
+                let essence = content_type.split(';').next().unwrap_or_default().trim();
+                return Err(FetchError::NotHtml(essence.to_owned()));
+            }
             let max = self.config.max_bytes;
+            let final_url = response.url().clone();
             let body = read_capped(response, max).await.map_err(|err| match err {
                 CappedReadError::TooLarge => FetchError::TooLarge(max),
                 CappedReadError::Transport(err) => self.classify(&err),
             })?;
-            serde_json::from_slice(&body).map_err(|_| FetchError::NotHtml("not JSON".into()))
+            Ok((final_url, content_type, body))
         };
         tokio::time::timeout(timeout, fetched)
             .await
