@@ -34,12 +34,41 @@ pub enum Extraction {
 /// Fetches `url` and extracts the posting; an application form's URL is followed to the
 /// posting it belongs to.
 pub async fn extract_from_url(state: &AppState, url: &str) -> Extraction {
-    if let Some(job) = vendors::read(&state.fetcher, &state.config.vendor_apis, url).await {
+    let reader = PageReader::Sandboxed(state);
+    read_posting(&state.fetcher, &state.config.vendor_apis, url, reader).await
+}
+
+/// How a page's HTML is parsed: in a parser child (users' URLs), or in this process (the
+/// evaluation, whose pages are known).
+#[derive(Clone, Copy)]
+enum PageReader<'a> {
+    Sandboxed(&'a AppState),
+    InProcess(&'a crate::fetch::PageFetcher),
+}
+
+impl PageReader<'_> {
+    async fn read(self, url: &str) -> Extraction {
+        match self {
+            PageReader::Sandboxed(state) => extract_page(state, url).await,
+            PageReader::InProcess(fetcher) => read_page_in_process(fetcher, url).await,
+        }
+    }
+}
+
+/// A posting from its vendor's API when the URL is a known board, else from the page, following
+/// an application form's URL to its posting once.
+async fn read_posting(
+    fetcher: &crate::fetch::PageFetcher,
+    apis: &vendors::VendorApis,
+    url: &str,
+    reader: PageReader<'_>,
+) -> Extraction {
+    if let Some(job) = vendors::read(fetcher, apis, url).await {
         return Extraction::Found(job);
     }
-    let first = extract_page(state, url).await;
+    let first = reader.read(url).await;
     match follow_to_posting(&first, url) {
-        Some(posting) => match extract_page(state, posting.as_str()).await {
+        Some(posting) => match reader.read(posting.as_str()).await {
             found @ Extraction::Found(_) => found,
             _ => first,
         },
@@ -104,17 +133,8 @@ async fn extract_page(state: &AppState, url: &str) -> Extraction {
 /// Reads a posting in this process, without the parser children: for the evaluation, whose
 /// pages are known. Production reads go through `extract_from_url`.
 pub async fn read_in_process(fetcher: &crate::fetch::PageFetcher, url: &str) -> Extraction {
-    if let Some(job) = vendors::read(fetcher, &vendors::VendorApis::default(), url).await {
-        return Extraction::Found(job);
-    }
-    let first = read_page_in_process(fetcher, url).await;
-    match follow_to_posting(&first, url) {
-        Some(posting) => match read_page_in_process(fetcher, posting.as_str()).await {
-            found @ Extraction::Found(_) => found,
-            _ => first,
-        },
-        None => first,
-    }
+    let reader = PageReader::InProcess(fetcher);
+    read_posting(fetcher, &vendors::VendorApis::default(), url, reader).await
 }
 
 async fn read_page_in_process(fetcher: &crate::fetch::PageFetcher, url: &str) -> Extraction {
