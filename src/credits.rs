@@ -114,6 +114,20 @@ pub async fn top_up(
     Ok(refilled.rows_affected > 0)
 }
 
+/// `top_up` unless the account, as loaded, has had this month's credits already, so reads and
+/// uses do not each write. An account loaded from the per-process cache may lag a plan granted
+/// elsewhere by as long as its tier does.
+pub async fn top_up_if_due(
+    conn: &impl ConnectionTrait,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if user.credits_period.as_deref() == Some(period(now).as_str()) {
+        return Ok(false);
+    }
+    top_up(conn, user.id, user.subscription_tier, now).await
+}
+
 /// After a plan change: the next use tops up to the new plan's credits.
 pub async fn restart_period(conn: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
     user::Entity::update_many()

@@ -114,7 +114,7 @@ impl GrooyaUser {
     pub async fn load(state: &AppState, user: user::Model) -> ApiResult<GrooyaUser> {
         let now = state.clock.now_utc();
         let conn = state.db.writer();
-        let user = if credits::top_up(conn, user.id, user.subscription_tier, now).await? {
+        let user = if credits::top_up_if_due(conn, &user, now).await? {
             state.accounts.forget(user.id);
             service::current_user(&state.db, user.id).await?
         } else {

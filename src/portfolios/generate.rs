@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use super::tasks::{self, Task};
-use crate::accounts::user::SubscriptionTier;
+use crate::accounts::user::{self, SubscriptionTier};
 use crate::ai::{AiError, ChatClient};
 use crate::credits::{self, Credit};
 use crate::error::{ApiError, ApiResult};
@@ -80,14 +80,12 @@ enum Payment {
 }
 
 /// The free plan's one use of the feature if it is left, else a text credit.
-async fn pay_for_text(
-    state: &AppState,
-    user_id: i64,
-    tier: SubscriptionTier,
-    feature: &str,
-) -> ApiResult<Payment> {
-    credits::top_up(state.db.writer(), user_id, tier, state.clock.now_utc()).await?;
-    if tier == SubscriptionTier::Free && credits::take_free_use(state, user_id, feature).await? {
+async fn pay_for_text(state: &AppState, user: &user::Model, feature: &str) -> ApiResult<Payment> {
+    let user_id = user.id;
+    credits::top_up_if_due(state.db.writer(), user, state.clock.now_utc()).await?;
+    if user.subscription_tier == SubscriptionTier::Free
+        && credits::take_free_use(state, user_id, feature).await?
+    {
         return Ok(Payment::FreeUse);
     }
     credits::reserve(state, user_id, Credit::Text).await?;
@@ -168,8 +166,7 @@ pub async fn generate_text(
     }
     let client = provider(&state)?;
     let user_id = user.id();
-    let tier = user.0.user.subscription_tier;
-    let payment = pay_for_text(&state, user_id, tier, task.feature).await?;
+    let payment = pay_for_text(&state, &user.0.user, task.feature).await?;
     let free_use = matches!(payment, Payment::FreeUse);
     match run_task(client, task, &payload_text).await {
         Ok(result) => {
@@ -226,9 +223,8 @@ pub async fn generate_image(
     // at least a byte; its real size is checked again when it is stored).
     let quota = state.config.storage_quota_bytes;
     quota::ensure_room(state.db.reader(), quota, user_id, 1, Refusal::Detail).await?;
-    let tier = user.0.user.subscription_tier;
-    credits::check_images_allowed(tier)?;
-    credits::top_up(state.db.writer(), user_id, tier, state.clock.now_utc()).await?;
+    credits::check_images_allowed(user.0.user.subscription_tier)?;
+    credits::top_up_if_due(state.db.writer(), &user.0.user, state.clock.now_utc()).await?;
     credits::reserve(&state, user_id, Credit::Image).await?;
     let generated = match client.generate_image(&prompt).await {
         Ok(bytes) => images::clean(&state.sandbox, &bytes, &[Output { max_side: None }])
