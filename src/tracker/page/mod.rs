@@ -192,7 +192,9 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
     }
     let meta = MetaTags::read(&doc);
 
-    if let Some(reason) = blocked_or_listing(&doc, &postings) {
+    // Rendered once for every verdict that reads it.
+    let visible = visible_text(&doc);
+    if let Some(reason) = blocked_or_listing(&doc, &visible, &postings) {
         return needs_manual(reason);
     }
     if let Some(posting) = postings.iter().find(|p| is_long_enough(&p.description)) {
@@ -231,10 +233,10 @@ pub fn extract_job(html: &str, page_url: &Url) -> PageVerdict {
         (None, body) => body,
     };
     let Some(found) = found else {
-        return needs_manual(failure_reason(&PageSignals::read(&doc)));
+        return needs_manual(failure_reason(&PageSignals::read(&doc, &visible)));
     };
     if char_count(&found.description) < SIGN_IN_PROMPT_MAX_DESCRIPTION_CHARS
-        && PageSignals::read(&doc).sign_in_prompt
+        && PageSignals::read(&doc, &visible).sign_in_prompt
     {
         return needs_manual(SIGN_IN_REASON);
     }

@@ -36,9 +36,14 @@ pub(super) struct PageSignals {
     pub(super) script_shell: bool,
 }
 
+/// The body's visible text, lowercased: what the verdicts look for phrases in.
+pub(super) fn visible_text(doc: &Html) -> String {
+    render_text(body(doc), |el| is_unreadable(el.value())).to_lowercase()
+}
+
 impl PageSignals {
-    pub(super) fn read(doc: &Html) -> PageSignals {
-        let visible = render_text(body(doc), |el| is_unreadable(el.value())).to_lowercase();
+    /// `visible` is `visible_text(doc)`.
+    pub(super) fn read(doc: &Html, visible: &str) -> PageSignals {
         let password_field = doc.select(&INPUT).any(|input| {
             let is_password = input
                 .attr("type")
@@ -61,7 +66,7 @@ impl PageSignals {
             || doc.select(&SCRIPT).count() >= SHELL_MIN_SCRIPTS;
         PageSignals {
             sign_in_prompt,
-            script_shell: app_like && char_count(&visible) < SHELL_MAX_TEXT_CHARS,
+            script_shell: app_like && char_count(visible) < SHELL_MAX_TEXT_CHARS,
         }
     }
 }

@@ -130,14 +130,13 @@ fn is_form_page(doc: &Html) -> bool {
     char_count(&outside_forms) < FORM_PAGE_MAX_TEXT_CHARS
 }
 
-fn is_challenge(doc: &Html) -> bool {
-    let visible = render_text(body(doc), |el| is_unreadable(el.value())).to_lowercase();
+fn is_challenge(doc: &Html, visible: &str) -> bool {
     let title = doc
         .select(&TITLE)
         .next()
         .map(|t| inline_text_of(t).to_lowercase())
         .unwrap_or_default();
-    char_count(&visible) < CHALLENGE_MAX_TEXT_CHARS
+    char_count(visible) < CHALLENGE_MAX_TEXT_CHARS
         && CHALLENGE_PHRASES
             .iter()
             .any(|p| visible.contains(p) || title.contains(p))
@@ -183,8 +182,13 @@ fn is_listing(doc: &Html, postings: &[Posting]) -> bool {
 }
 
 /// A bot check, or several postings at once: checked before anything is read.
-pub(super) fn blocked_or_listing(doc: &Html, postings: &[Posting]) -> Option<&'static str> {
-    if is_challenge(doc) {
+/// `visible` is the page's visible text, lowercased (`visible_text`).
+pub(super) fn blocked_or_listing(
+    doc: &Html,
+    visible: &str,
+    postings: &[Posting],
+) -> Option<&'static str> {
+    if is_challenge(doc, visible) {
         return Some(CHALLENGE_REASON);
     }
     (postings.len() >= 2).then_some(LISTING_REASON)
