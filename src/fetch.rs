@@ -192,6 +192,18 @@ impl PageFetcher {
         serde_json::from_slice(&body).map_err(|_| FetchError::NotHtml("not JSON".into()))
     }
 
+    /// Fetches an XML feed (a vendor's job feed or RSS) under the same guard and limits as
+    /// pages, decoded like a page.
+    pub async fn fetch_xml(&self, raw_url: &str) -> Result<String, FetchError> {
+        let accept = "application/xml,text/xml;q=0.9,application/rss+xml;q=0.9,*/*;q=0.5";
+        let (_, content_type, body) = self
+            .guarded_get(raw_url, accept, |content_type| {
+                content_type.contains("xml") || content_type.starts_with("text/")
+            })
+            .await?;
+        Ok(decode_html(&body, &content_type))
+    }
+
     /// One GET of an untrusted URL: the address checked before and after resolution and on
     /// every redirect, within the time limit, a success status, a content type `accepts`
     /// (lowercased; `text/html` when absent), the body read up to the size limit. Answers the

@@ -61,6 +61,8 @@ pub struct JobApplicationResponse {
     pub employment_type: Option<String>,
     pub salary: Option<String>,
     pub date_posted: Option<String>,
+    /// The level the posting states besides its title (e.g. Personio's `experienced`).
+    pub seniority: Option<String>,
 }
 
 impl From<application::Model> for JobApplicationResponse {
@@ -83,6 +85,7 @@ impl From<application::Model> for JobApplicationResponse {
             employment_type: details.employment_type,
             salary: details.salary,
             date_posted: details.date_posted,
+            seniority: details.seniority,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Hosted job boards read through their vendors' public posting APIs (Greenhouse, Lever,
-//! Ashby), each served by a local server answering in the vendor's own shape; an `/apply`
-//! address reads its posting; an API that does not answer falls back to the page.
+//! Hosted job boards read through their vendors' public posting APIs and feeds (Greenhouse,
+//! Lever, Ashby, SmartRecruiters, Recruitee, Workday, Workable, Personio, Teamtailor, BambooHR),
+//! each served by a local server answering in the vendor's own shape; an `/apply` address reads
+//! its posting; an API that does not answer falls back to the page.
 
 use axum::Router;
 use axum::extract::Path;
@@ -85,6 +86,107 @@ async fn recruitee_offers(Path(company): Path<String>) -> axum::response::Respon
     .into_response()
 }
 
+async fn workday_job(
+    Path((host, tenant, site, path)): Path<(String, String, String, String)>,
+) -> axum::response::Response {
+    if host != "acme.wd5.myworkdayjobs.com"
+        || tenant != "acme"
+        || site != "AcmeCareers"
+        || path != "Berlin-Germany/Senior-Rust-Engineer_R-1234"
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"jobPostingInfo": {"id": "abc", "title": "Senior Rust Engineer",
+        "jobDescription": format!("<p>{INTRO}</p><p><b>Responsibilities</b></p><ul><li>{ROLE}</li></ul>"),
+        "location": "Berlin, Germany", "additionalLocations": ["Remote, Germany"], "postedOn": "Posted 3 Days Ago",
+        "startDate": "2026-11-25", "timeType": "Full time", "jobReqId": "R-1234", "remoteType": "Hybrid"},
+        "hiringOrganization": {"name": "Acme Robotics SE", "url": ""}}))
+    .into_response()
+}
+
+async fn workable_job(
+    Path((account, shortcode)): Path<(String, String)>,
+) -> axum::response::Response {
+    if account != "acme-robotics" || shortcode != "AB12CD34EF" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"shortcode": shortcode, "title": "Field Robotics Technician", "remote": false,
+        "location": {"country": "Netherlands", "countryCode": "NL", "city": "Rotterdam", "region": "South Holland"},
+        "published": "2026-11-18T00:00:00.000Z", "type": "full", "experience": "Mid-Senior level",
+        "description": format!("<p>{INTRO}</p>"), "requirements": format!("<ul><li>{ROLE}</li></ul>"),
+        "benefits": "<p>Thirty days of holiday.</p>"}))
+    .into_response()
+}
+
+fn xml(body: String) -> axum::response::Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/xml; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn personio_feed(Path(host): Path<String>) -> axum::response::Response {
+    if host != "acme.jobs.personio.de" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    xml(format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<workzag-jobs>
+  <position><id>1111111</id><name>Office Manager</name><jobDescriptions><jobDescription>
+    <name>About</name><value><![CDATA[<p>Another role entirely, with enough words to be a posting of its own.</p>]]></value>
+  </jobDescription></jobDescriptions></position>
+  <position>
+    <id>1234567</id><subcompany>Acme Robotics GmbH</subcompany><office>Hamburg</office>
+    <additionalOffices><office>Remote</office></additionalOffices><department>Engineering</department>
+    <name>Embedded Engineer (m/w/d)</name>
+    <jobDescriptions>
+      <jobDescription><name>Your mission</name><value><![CDATA[<p>{INTRO}</p>]]></value></jobDescription>
+      <jobDescription><name>Your profile</name><value><![CDATA[<ul><li>{ROLE}</li><li>C &amp; Rust</li></ul>]]></value></jobDescription>
+    </jobDescriptions>
+    <employmentType>permanent</employmentType><seniority>experienced</seniority><schedule>full-time</schedule>
+    <createdAt>2026-11-05T09:30:00+00:00</createdAt>
+  </position>
+</workzag-jobs>"#
+    ))
+}
+
+async fn teamtailor_feed(Path(host): Path<String>) -> axum::response::Response {
+    if host != "acme.teamtailor.com" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    xml(format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:tt="https://teamtailor.com/locations">
+  <channel><title>Acme Robotics AB</title><link>https://acme.teamtailor.com</link>
+    <item><title>Designer</title><link>https://acme.teamtailor.com/jobs/3456700-designer</link>
+      <description>&lt;p&gt;Another role.&lt;/p&gt;</description></item>
+    <item><title>Backend Engineer</title><link>https://acme.teamtailor.com/jobs/3456789-backend-engineer</link>
+      <guid>3456789</guid><pubDate>Tue, 17 Nov 2026 08:00:00 +0100</pubDate>
+      <description>&lt;p&gt;{INTRO}&lt;/p&gt;&lt;ul&gt;&lt;li&gt;{ROLE}&lt;/li&gt;&lt;/ul&gt;</description>
+      <tt:remoteStatus>fully</tt:remoteStatus>
+      <tt:locations><tt:location><tt:name>Stockholm</tt:name><tt:city>Stockholm</tt:city><tt:country>Sweden</tt:country></tt:location></tt:locations>
+    </item>
+  </channel>
+</rss>"#
+    ))
+}
+
+async fn bamboohr_detail(Path((host, id)): Path<(String, String)>) -> axum::response::Response {
+    if host != "acme.bamboohr.com" || id != "42" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(json!({"meta": {"totalCount": 1}, "result": {"jobOpening": {"id": "42",
+        "jobOpeningName": "Support Engineer", "jobOpeningStatus": "Open", "employmentStatusLabel": "Part-Time",
+        "location": {"city": "Denver", "state": "Colorado", "addressCountry": "United States"}, "isRemote": null,
+        "datePosted": "2026-11-12", "compensation": "$30 - $40 / hour",
+        "description": format!("<p>{INTRO}</p><p>{ROLE}</p>")}}}))
+    .into_response()
+}
+
 async fn vendor_app() -> TestApp {
     let router = Router::new()
         .route(
@@ -97,7 +199,18 @@ async fn vendor_app() -> TestApp {
             "/sr/v1/companies/{company}/postings/{id}",
             get(smartrecruiters_posting),
         )
-        .route("/recruitee/{company}/api/offers/", get(recruitee_offers));
+        .route("/recruitee/{company}/api/offers/", get(recruitee_offers))
+        .route(
+            "/workday/{host}/wday/cxs/{tenant}/{site}/job/{*path}",
+            get(workday_job),
+        )
+        .route(
+            "/workable/api/v2/accounts/{account}/jobs/{shortcode}",
+            get(workable_job),
+        )
+        .route("/personio/{host}/xml", get(personio_feed))
+        .route("/teamtailor/{host}/jobs.rss", get(teamtailor_feed))
+        .route("/bamboohr/{host}/careers/{id}/detail", get(bamboohr_detail));
     let base = spawn_server(router).await;
     let addr = base.trim_start_matches("http://").parse().unwrap();
     TestApp::with_config(|c| {
@@ -111,6 +224,11 @@ async fn vendor_app() -> TestApp {
         c.vendor_apis.ashby = format!("{base}/ashby");
         c.vendor_apis.smartrecruiters = format!("{base}/sr");
         c.vendor_apis.recruitee = format!("{base}/recruitee/{{company}}");
+        c.vendor_apis.workday = format!("{base}/workday/{{host}}");
+        c.vendor_apis.workable = format!("{base}/workable");
+        c.vendor_apis.personio = format!("{base}/personio/{{host}}");
+        c.vendor_apis.teamtailor = format!("{base}/teamtailor/{{host}}");
+        c.vendor_apis.bamboohr = format!("{base}/bamboohr/{{host}}");
     })
     .await
 }
@@ -245,6 +363,71 @@ async fn hosted_boards_are_read_through_their_vendors_apis() {
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn workday_workable_personio_teamtailor_and_bamboohr_postings_come_from_their_feeds() {
+    let app = vendor_app().await;
+    let token = app.access_token(app.seed_user("seeker@example.com").await.id);
+    let cases = [
+        (
+            "https://acme.wd5.myworkdayjobs.com/en-US/AcmeCareers/job/Berlin-Germany/Senior-Rust-Engineer_R-1234/apply",
+            json!({"job_title": "Senior Rust Engineer", "company_name": "Acme Robotics SE",
+                "job_description": format!("{INTRO}\n\nResponsibilities\n\n- {ROLE}"),
+                "location": "Berlin, Germany; Remote, Germany", "remote": false, "employment_type": "Full time",
+                "salary": null, "date_posted": "2026-11-25", "seniority": null}),
+            "workday_api",
+        ),
+        (
+            "https://apply.workable.com/acme-robotics/j/AB12CD34EF/",
+            json!({"job_title": "Field Robotics Technician", "company_name": "Acme Robotics",
+                "job_description": format!("{INTRO}\n\nRequirements\n\n- {ROLE}\n\nBenefits\n\nThirty days of holiday."),
+                "location": "Rotterdam, South Holland, Netherlands", "remote": false, "employment_type": "full",
+                "salary": null, "date_posted": "2026-11-18T00:00:00.000Z", "seniority": "Mid-Senior level"}),
+            "workable_api",
+        ),
+        (
+            "https://acme.jobs.personio.de/job/1234567?language=en&display=en",
+            json!({"job_title": "Embedded Engineer (m/w/d)", "company_name": "Acme Robotics GmbH",
+                "job_description": format!("Your mission\n\n{INTRO}\n\nYour profile\n\n- {ROLE}\n- C & Rust"),
+                "location": "Hamburg; Remote", "remote": null, "employment_type": "full-time, permanent",
+                "salary": null, "date_posted": "2026-11-05T09:30:00+00:00", "seniority": "experienced"}),
+            "personio_feed",
+        ),
+        (
+            "https://acme.teamtailor.com/jobs/3456789-backend-engineer",
+            json!({"job_title": "Backend Engineer", "company_name": "Acme Robotics AB",
+                "job_description": format!("{INTRO}\n\n- {ROLE}"),
+                "location": "Stockholm", "remote": true, "employment_type": null,
+                "salary": null, "date_posted": "Tue, 17 Nov 2026 08:00:00 +0100", "seniority": null}),
+            "teamtailor_feed",
+        ),
+        (
+            "https://acme.bamboohr.com/careers/42",
+            json!({"job_title": "Support Engineer", "company_name": "Acme",
+                "job_description": format!("{INTRO}\n\n{ROLE}"),
+                "location": "Denver, Colorado, United States", "remote": null, "employment_type": "Part-Time",
+                "salary": "$30 - $40 / hour", "date_posted": "2026-11-12", "seniority": null}),
+            "bamboohr_api",
+        ),
+    ];
+    for (url, expected, method) in cases {
+        let created = create(&app, &token, url).await;
+        let body = created.assert_status(StatusCode::CREATED).clone();
+        let read: serde_json::Map<String, Value> = expected
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|key| (key.clone(), body[key].clone()))
+            .collect();
+        assert_eq!(Value::Object(read), expected, "{url}");
+        assert_eq!(body["extraction_status"], "success", "{url}");
+        assert_eq!(
+            method_of(&app, &body).await.as_deref(),
+            Some(method),
+            "{url}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -104,7 +104,7 @@ fn expected(got: &Value, user_id: i64, fields: Value) -> Value {
         "user": user_id,
         "job_url": null,
         "extraction_error": "",
-        "location": null, "remote": null, "employment_type": null, "salary": null, "date_posted": null,
+        "location": null, "remote": null, "employment_type": null, "salary": null, "date_posted": null, "seniority": null,
     });
     for (key, value) in fields.as_object().unwrap() {
         body[key] = value.clone();

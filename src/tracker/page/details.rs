@@ -17,7 +17,21 @@ pub struct PostingDetails {
     pub salary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_posted: Option<String>,
+    /// The level the source states apart from the title (Personio's `seniority`, schema.org's
+    /// `experienceRequirements`); the analysis reads it when the title names no level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
 }
+
+/// No details at all: for postings typed in by hand.
+pub static NO_DETAILS: PostingDetails = PostingDetails {
+    location: None,
+    remote: None,
+    employment_type: None,
+    salary: None,
+    date_posted: None,
+    seniority: None,
+};
 
 fn string_of(value: &Value) -> Option<String> {
     match value {
@@ -76,6 +90,21 @@ fn salary_of(value: &Value) -> Option<String> {
     Some(format!("{currency} {range}{unit}").trim().to_owned())
 }
 
+/// schema.org's `monthsOfExperience` as the level it usually means.
+fn months_as_level(months: &Value) -> Option<String> {
+    let months = months
+        .as_f64()
+        .or_else(|| months.as_str()?.trim().parse().ok())?;
+    Some(
+        match months {
+            m if m < 12.0 => "entry-level",
+            m if m < 60.0 => "experienced",
+            _ => "senior",
+        }
+        .to_owned(),
+    )
+}
+
 /// The details of a JSON-LD `JobPosting`.
 pub(super) fn json_ld_details(object: &Map<String, Value>) -> PostingDetails {
     let remote = object
@@ -88,5 +117,10 @@ pub(super) fn json_ld_details(object: &Map<String, Value>) -> PostingDetails {
         employment_type: object.get("employmentType").and_then(string_of),
         salary: object.get("baseSalary").and_then(salary_of),
         date_posted: object.get("datePosted").and_then(string_of),
+        seniority: object.get("experienceRequirements").and_then(|e| {
+            e.get("monthsOfExperience")
+                .and_then(months_as_level)
+                .or_else(|| string_of(e))
+        }),
     }
 }

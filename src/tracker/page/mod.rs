@@ -33,8 +33,8 @@ mod text;
 mod verdicts;
 
 use content::*;
-pub use details::PostingDetails;
 use details::*;
+pub use details::{NO_DETAILS, PostingDetails};
 use employer::*;
 use json_ld::*;
 use meta::*;
@@ -75,6 +75,16 @@ pub enum Method {
     SmartRecruitersApi,
     /// Recruitee's careers-site offers (`{company}.recruitee.com/api/offers/`).
     RecruiteeApi,
+    /// Workday's candidate-experience API (`{tenant}.wd{N}.myworkdayjobs.com/wday/cxs/…`).
+    WorkdayApi,
+    /// Workable's public job API (`apply.workable.com/api/v2/accounts/…/jobs/…`).
+    WorkableApi,
+    /// Personio's XML job feed (`{company}.jobs.personio.de/xml`).
+    PersonioFeed,
+    /// Teamtailor's career-site RSS feed (`{company}.teamtailor.com/jobs.rss`).
+    TeamtailorFeed,
+    /// BambooHR's careers-site job detail (`{company}.bamboohr.com/careers/{id}/detail`).
+    BambooHrApi,
 }
 
 impl Method {
@@ -90,6 +100,11 @@ impl Method {
             Method::AshbyApi => "ashby_api",
             Method::SmartRecruitersApi => "smartrecruiters_api",
             Method::RecruiteeApi => "recruitee_api",
+            Method::WorkdayApi => "workday_api",
+            Method::WorkableApi => "workable_api",
+            Method::PersonioFeed => "personio_feed",
+            Method::TeamtailorFeed => "teamtailor_feed",
+            Method::BambooHrApi => "bamboohr_api",
         }
     }
 }

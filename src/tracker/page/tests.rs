@@ -634,6 +634,7 @@ fn microdata_postings_are_read_without_json_ld() {
 fn json_ld_details_are_kept() {
     let extra = r#", "jobLocation": {"@type": "Place", "address": {"addressLocality": "Berlin", "addressCountry": "DE"}},
         "jobLocationType": "TELECOMMUTE", "employmentType": ["FULL_TIME", "CONTRACTOR"], "datePosted": "2026-11-20",
+        "experienceRequirements": {"@type": "OccupationalExperienceRequirements", "monthsOfExperience": 36},
         "baseSalary": {"@type": "MonetaryAmount", "currency": "EUR", "value": {"@type": "QuantitativeValue", "minValue": 60000, "maxValue": 80000, "unitText": "YEAR"}}"#;
     let PageVerdict::Extracted(job) = extract_job(
         &page(&json_ld(&posting_json(extra)), ""),
@@ -649,6 +650,7 @@ fn json_ld_details_are_kept() {
             employment_type: Some("FULL_TIME, CONTRACTOR".into()),
             salary: Some("EUR 60000\u{2013}80000 per YEAR".into()),
             date_posted: Some("2026-11-20".into()),
+            seniority: Some("experienced".into()),
         }
     );
 }
