@@ -109,6 +109,7 @@ fn main() {
         job_description: POSTING,
         candidate_level: CandidateLevel::Experienced,
         target_stack: &target_stack,
+        details: &careerhub::tracker::page::NO_DETAILS,
     };
     println!(
         "resume: {} words, posting: {} words",

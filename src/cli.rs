@@ -55,6 +55,16 @@ enum Command {
         #[arg(default_value = "../shared/corpus/job-pages")]
         dir: PathBuf,
     },
+    /// Score every labelled resume/posting pair of an ATS evaluation folder with the local engine
+    /// and print AUC, best-resume-first and missing-keyword precision.
+    EvalAts {
+        /// The folder (default: the repository's own set).
+        #[arg(default_value = "eval/ats")]
+        dir: PathBuf,
+        /// Also print each pair's score breakdown and missing keywords for this posting.
+        #[arg(long)]
+        detail: Option<String>,
+    },
     /// Import job postings from a JSON Lines or CSV file (careerhub's shape or TheirStack's).
     ImportJobs {
         /// The file; `.csv` is read as CSV, `.jsonl`/`.ndjson` (or a first `{`) as JSON Lines.
@@ -127,6 +137,10 @@ pub async fn run() -> anyhow::Result<()> {
         // Needs no configuration or database: the pages and their truth are all it reads.
         return crate::tracker::eval::run(dir).await;
     }
+    if let Some(Command::EvalAts { dir, detail }) = &cli.command {
+        // Pure scoring of files: no configuration or database.
+        return crate::tracker::analysis::eval::run(dir, detail.as_deref());
+    }
     if let Some(Command::Openapi) = cli.command {
         // Needs no configuration, database or logging: usable in a bare build step.
         println!("{}", openapi::spec().to_pretty_json()?);
@@ -185,7 +199,7 @@ pub async fn run() -> anyhow::Result<()> {
             db.migrate().await?;
             manage_subscription(&db, command).await
         }
-        Command::Openapi | Command::EvalExtraction { .. } => {
+        Command::Openapi | Command::EvalExtraction { .. } | Command::EvalAts { .. } => {
             unreachable!("handled before configuration is read")
         }
     }

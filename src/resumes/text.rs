@@ -121,12 +121,15 @@ pub fn parse(kind: DocumentKind, bytes: &[u8]) -> anyhow::Result<String> {
     }
 }
 
-/// Lines trimmed, runs of spaces collapsed, at most one blank line in a row, page breaks as
-/// line breaks, capped at `MAX_TEXT_CHARS`.
+/// Lines trimmed, runs of spaces collapsed, ligatures spelled out ("ﬃ" → "ffi"), sentences a
+/// layout glued together split again, at most one blank line in a row, page breaks as line
+/// breaks, capped at `MAX_TEXT_CHARS`.
 pub fn normalize(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut blank_run = 0;
-    for line in raw.split(['\n', '\u{c}']) {
+    let spelled = expand_ligatures(raw);
+    let unglued = unglue_sentences(&spelled);
+    for line in unglued.split(['\n', '\u{c}']) {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         if line.is_empty() {
             blank_run += 1;
@@ -146,9 +149,120 @@ pub fn normalize(raw: &str) -> String {
     }
 }
 
+/// Typographic ligatures as their letters, so "eﬃcient" reads (and matches) as "efficient".
+fn expand_ligatures(text: &str) -> std::borrow::Cow<'_, str> {
+    let ligature = |c: char| ('\u{fb00}'..='\u{fb06}').contains(&c);
+    if !text.contains(ligature) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            other => out.push(other),
+        }
+    }
+    out.into()
+}
+
+/// A line break lost between two sentences ("serving 500k users.Introduced Docker": a PDF's
+/// lines joined without a separator) put back: a period between a lower-case letter, digit or
+/// closing bracket and a capitalised word. "Node.js", "ASP.NET" and "e.g. Kafka" are left as
+/// they are.
+fn unglue_sentences(text: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let glued = |i: usize| {
+        chars[i] == '.'
+            && i > 0
+            && (chars[i - 1].is_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || matches!(chars[i - 1], ')' | '%'))
+            && chars.get(i + 1).is_some_and(|c| c.is_uppercase())
+            && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
+    };
+    if !(0..chars.len()).any(glued) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        if glued(i) {
+            out.push('\n');
+        }
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ligatures_are_spelled_out_and_glued_sentences_split() {
+        assert_eq!(
+            normalize("box o\u{fb03}ce, \u{fb01}nance, e\u{fb00}ort"),
+            "box office, finance, effort"
+        );
+        assert_eq!(
+            normalize("serving 500k users.Introduced Docker (p99 down 40%).Led a team of 4"),
+            "serving 500k users.\nIntroduced Docker (p99 down 40%).\nLed a team of 4"
+        );
+        assert_eq!(
+            normalize("Node.js and ASP.NET, e.g. Kafka; U.S.A"),
+            "Node.js and ASP.NET, e.g. Kafka; U.S.A"
+        );
+    }
+
+    /// A PDF whose font maps a glyph to the "ﬃ" ligature (as TeX fonts do): pdf_oxide gives
+    /// U+FB03, the stored text "office".
+    #[test]
+    fn a_pdf_with_ligature_glyphs_reads_as_plain_letters() {
+        let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /L def \
+            1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <01> <FB03> endbfchar \
+            1 beginbfrange <20> <7E> <0020> endbfrange endcmap CMapName currentdict /CMap \
+            defineresource pop end end";
+        let content = "BT /F1 11 Tf 72 700 Td (Box o\\001ce manager, e\\001cient) Tj ET";
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_owned(),
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>".to_owned(),
+            format!("<< /Length {} >>\nstream\n{cmap}\nendstream", cmap.len()),
+        ];
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (n, object) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend(format!("{} 0 obj\n{object}\nendobj\n", n + 1).as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for offset in offsets {
+            pdf.extend(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        assert_eq!(
+            read_text(DocumentKind::Pdf, &pdf),
+            "Box office manager, efficient"
+        );
+    }
 
     /// Found by `scripts/fuzz.sh` (resume_text, `CAREERHUB_FUZZ_STRICT=1`): an object header
     /// that is not UTF-8 makes pdf_oxide 0.3.78 slice a string inside a character and panic

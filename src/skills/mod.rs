@@ -8,8 +8,11 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The embedded data file; a malformed line fails the unit tests, not a running server.
+/// The embedded data files; a malformed line fails the unit tests, not a running server. The
+/// second extends the first with the skills of non-software occupations (teaching, care,
+/// finance, law, logistics…; `data/occupations.md`), its ids following on.
 const SKILLS_TSV: &str = include_str!("../../data/skills.tsv");
+const OCCUPATION_SKILLS_TSV: &str = include_str!("../../data/skills-occupations.tsv");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToSchema)]
 pub enum Category {
@@ -89,21 +92,33 @@ pub struct Taxonomy {
 
 /// The taxonomy, parsed once.
 pub fn taxonomy() -> &'static Taxonomy {
-    static TAXONOMY: LazyLock<Taxonomy> =
-        LazyLock::new(|| Taxonomy::parse(SKILLS_TSV).expect("data/skills.tsv is valid"));
+    static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| {
+        Taxonomy::parse_files(&[SKILLS_TSV, OCCUPATION_SKILLS_TSV])
+            .expect("data/skills.tsv and data/skills-occupations.tsv are valid")
+    });
     &TAXONOMY
 }
 
 impl Taxonomy {
     /// Parses the TSV, refusing duplicate keys and unknown categories.
     pub fn parse(tsv: &str) -> Result<Taxonomy, String> {
+        Taxonomy::parse_files(&[tsv])
+    }
+
+    /// Parses several TSVs as one list (each with its header line), refusing a key used twice
+    /// within or across them; ids run on from one file to the next.
+    pub fn parse_files(files: &[&str]) -> Result<Taxonomy, String> {
         let mut taxonomy = Taxonomy {
             skills: Vec::new(),
             by_key: HashMap::new(),
             keys: Vec::new(),
         };
-        for (index, line) in tsv.lines().enumerate().skip(1) {
-            let line_no = index + 1;
+        let lines = files
+            .iter()
+            .enumerate()
+            .flat_map(|(file, tsv)| tsv.lines().enumerate().skip(1).map(move |l| (file, l)));
+        for (file, (index, line)) in lines {
+            let line_no = format!("file {} line {}", file + 1, index + 1);
             let mut columns = line.split('\t');
             let (Some(name), Some(category), Some(aliases), None) = (
                 columns.next(),
@@ -111,10 +126,10 @@ impl Taxonomy {
                 columns.next(),
                 columns.next(),
             ) else {
-                return Err(format!("line {line_no}: expected 3 tab-separated columns"));
+                return Err(format!("{line_no}: expected 3 tab-separated columns"));
             };
             let category = Category::parse(category)
-                .ok_or_else(|| format!("line {line_no}: unknown category {category:?}"))?;
+                .ok_or_else(|| format!("{line_no}: unknown category {category:?}"))?;
             let aliases: Vec<String> = aliases
                 .split('|')
                 .filter(|a| !a.is_empty())
@@ -126,10 +141,10 @@ impl Taxonomy {
             {
                 let k = key(text);
                 if k.is_empty() {
-                    return Err(format!("line {line_no}: {text:?} has an empty key"));
+                    return Err(format!("{line_no}: {text:?} has an empty key"));
                 }
                 if taxonomy.by_key.insert(k.clone(), skill_index).is_some() {
-                    return Err(format!("line {line_no}: the key {k:?} is used twice"));
+                    return Err(format!("{line_no}: the key {k:?} is used twice"));
                 }
                 taxonomy.keys.push((k, skill_index, is_alias));
             }
@@ -253,6 +268,22 @@ mod tests {
                 "{category:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_occupation_skills_follow_on_with_their_own_ids_and_no_shared_key() {
+        let software = Taxonomy::parse(SKILLS_TSV).unwrap();
+        let all = taxonomy();
+        assert!(all.len() >= software.len() + 700, "{}", all.len());
+        let phonics = all.lookup("synthetic phonics").unwrap();
+        assert_eq!(phonics.name, "Phonics");
+        assert!(phonics.id as usize > software.len());
+        assert_eq!(all.by_id(phonics.id), Some(phonics));
+        // Both files' ids are as before for the software skills.
+        assert_eq!(
+            all.lookup("python").unwrap().id,
+            software.lookup("python").unwrap().id
+        );
     }
 
     #[test]

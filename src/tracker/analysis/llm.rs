@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{AnalysisInput, CandidateLevel, EngineOutput};
 use crate::ai::{AiError, ChatClient};
+use crate::tracker::page::PostingDetails;
 
 const BUCKETS: [&str; 4] = [
     "skills_match",
@@ -61,13 +62,43 @@ fn user_prompt(input: &AnalysisInput<'_>) -> String {
         input.target_stack.join(", ")
     };
     format!(
-        "Candidate level: {}\nTarget stack: {stack}\n\nJOB TITLE: {}\nCOMPANY: {}\n\nJOB DESCRIPTION:\n{}\n\nRESUME:\n{}",
+        "Candidate level: {}\nTarget stack: {stack}\n\nJOB TITLE: {}\nCOMPANY: {}\n{}\nJOB DESCRIPTION:\n{}\n\nRESUME:\n{}",
         input.candidate_level.as_str(),
         input.job_title,
         input.company_name,
+        posting_facts(input.details),
         cut(input.job_description, MAX_PROMPT_CHARS / 2),
         cut(input.resume_text, MAX_PROMPT_CHARS / 2),
     )
+}
+
+/// The posting's stated facts, one per line ("LOCATION: Berlin (remote)"), for the model to weigh
+/// location and level; nothing when the source gave none.
+fn posting_facts(details: &PostingDetails) -> String {
+    let remote = match details.remote {
+        Some(true) => " (remote)",
+        Some(false) => " (on site)",
+        None => "",
+    };
+    let lines = [
+        details
+            .location
+            .as_ref()
+            .map(|l| format!("LOCATION: {l}{remote}")),
+        details
+            .employment_type
+            .as_ref()
+            .map(|t| format!("EMPLOYMENT TYPE: {t}")),
+        details
+            .seniority
+            .as_ref()
+            .map(|s| format!("STATED LEVEL: {s}")),
+    ];
+    lines
+        .into_iter()
+        .flatten()
+        .map(|line| line + "\n")
+        .collect()
 }
 
 fn cut(text: &str, max: usize) -> &str {

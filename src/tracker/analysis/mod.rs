@@ -1,6 +1,7 @@
 //! ATS analysis of a resume against a job posting: the request that starts one, the job that
 //! runs it in the worker, the two engines (local and LLM) and the result, polled or streamed.
 
+pub mod eval;
 pub mod handlers;
 pub mod llm;
 pub mod local;

@@ -14,6 +14,7 @@ use crate::queue::worker::{JobError, kinds};
 use crate::resumes::resume;
 use crate::state::AppState;
 use crate::tracker::application;
+use crate::tracker::page::PostingDetails;
 
 /// The job for one generation of a user's analysis.
 pub fn analysis_job(analysis_id: i64, generation: i32, owner_id: i64) -> NewJob {
@@ -97,6 +98,7 @@ async fn run_engine(
     let Some(client) = llm_client else {
         return run_local(job, resume_text, level, target_stack, "local").await;
     };
+    let details = details_of(job);
     let input = AnalysisInput {
         resume_text,
         job_title: &job.job_title,
@@ -104,6 +106,7 @@ async fn run_engine(
         job_description: &job.job_description,
         candidate_level: level,
         target_stack,
+        details: &details,
     };
     match llm::analyze(client, &input).await {
         Ok(output) => RunResult::Done {
@@ -116,6 +119,11 @@ async fn run_engine(
         }
         Err(err) => RunResult::Failed(format!("AI analysis failed: {err}.")),
     }
+}
+
+/// The facts stored with the application (none for one typed in by hand or stored before them).
+fn details_of(job: &application::Model) -> PostingDetails {
+    serde_json::from_value(job.details.clone()).unwrap_or_default()
 }
 
 /// The local engine on the blocking pool (it is CPU work).
@@ -133,6 +141,7 @@ async fn run_local(
     );
     let resume_text = resume_text.to_owned();
     let target_stack = target_stack.to_vec();
+    let details = details_of(job);
     let analysed = tokio::task::spawn_blocking(move || {
         local::analyze(&AnalysisInput {
             resume_text: &resume_text,
@@ -141,6 +150,7 @@ async fn run_local(
             job_description: &description,
             candidate_level: level,
             target_stack: &target_stack,
+            details: &details,
         })
     })
     .await;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tracker::page::PostingDetails;
+
 /// The candidate context the prompt and the scoring are tailored to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -39,6 +41,8 @@ pub struct AnalysisInput<'a> {
     pub candidate_level: CandidateLevel,
     /// The technologies the candidate is aiming at, as given (trimmed, non-empty).
     pub target_stack: &'a [String],
+    /// What the posting's source said beside its text: where, whether remote, the level.
+    pub details: &'a PostingDetails,
 }
 
 /// The four buckets, each 0–25.

@@ -45,6 +45,27 @@ impl Level {
         }
     }
 
+    /// A level a posting's source states apart from the title: Personio's `entry-level`,
+    /// `experienced`, `executive`; Workable's and LinkedIn's "Mid-Senior level"; schema.org's
+    /// months of experience as read into words.
+    pub(super) fn of_stated(stated: &str) -> Option<Level> {
+        let stated = stated.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| stated.contains(w));
+        if has(&["intern", "student", "trainee", "apprentice"]) {
+            Some(Level::Intern)
+        } else if has(&["entry", "junior", "graduate", "no experience"]) {
+            Some(Level::Entry)
+        } else if has(&["mid", "experienced", "intermediate", "associate"]) {
+            Some(Level::Mid)
+        } else if has(&["senior", "expert"]) {
+            Some(Level::Senior)
+        } else if has(&["lead", "executive", "director", "principal", "head"]) {
+            Some(Level::Lead)
+        } else {
+            None
+        }
+    }
+
     /// The years of experience the level usually means, as (at least, at most).
     pub(super) fn expected_years(self) -> (f64, f64) {
         match self {

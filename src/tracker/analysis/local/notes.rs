@@ -327,6 +327,7 @@ pub(super) fn suggestions(facts: &Facts<'_>) -> Vec<String> {
         ));
     }
     out.extend(target_gap(facts));
+    out.extend(location_note(facts));
     out.extend(level_suggestions(facts).into_iter().take(2));
     let more = names_of(
         missing
@@ -347,6 +348,26 @@ pub(super) fn suggestions(facts: &Facts<'_>) -> Vec<String> {
     out.extend(general_suggestions(facts).into_iter().take(missing));
     out.truncate(MAX_NOTES);
     out
+}
+
+/// An on-site or unstated posting in a place the resume never names: recruiters filter by
+/// location, so the candidate should say where they are or that they will relocate.
+fn location_note(facts: &Facts<'_>) -> Option<String> {
+    if facts.details.remote == Some(true) {
+        return None;
+    }
+    // "Berlin, Germany; Remote": the first place, and its most specific part ("Berlin").
+    let location = facts.details.location.as_deref()?.split(';').next()?.trim();
+    let place = location.split(',').next()?.trim();
+    if place.is_empty() || place.eq_ignore_ascii_case("remote") {
+        return None;
+    }
+    if facts.resume.lower.contains(&place.to_lowercase()) {
+        return None;
+    }
+    Some(format!(
+        "The posting is based in {location}; if you live there or will relocate, say so next to your contact details, as recruiters filter by location."
+    ))
 }
 
 /// "The posting asks for Kubernetes in its requirements (mentioned 3 times) but…"
@@ -446,6 +467,31 @@ fn general_suggestions(facts: &Facts<'_>) -> [String; 3] {
     ]
 }
 
+/// The results a kind of work is judged by, for "add a number" advice.
+fn measures_of(family: Option<&str>) -> &'static str {
+    match family.unwrap_or("software") {
+        "education" => "pupils' results, progress or attendance, class sizes",
+        "healthcare" => "patients cared for, outcomes, safety or audit scores",
+        "finance" => "close time, accuracy, savings or the value you managed",
+        "sales" => "quota attained, revenue, pipeline or deal sizes",
+        "marketing" => "pipeline, conversion, reach or return on spend",
+        "legal" => "matters handled, deal values, turnaround or outcomes",
+        "logistics" => "on-time rate, volumes, cost per shipment or accuracy",
+        "hr" => "time to hire, retention, people supported",
+        "support" => "satisfaction scores, resolution times or ticket volumes",
+        "design" | "product" => "adoption, conversion, task success or revenue",
+        "management" => "revenue, budget, team size or growth",
+        "hospitality" => "covers, guest scores, revenue or costs",
+        "engineering" | "trades" | "science" => "cost, defects, throughput, safety or time saved",
+        _ => "users served, latency, cost or time saved",
+    }
+}
+
+/// Whether the work is building software systems, where traffic and architecture are the scale.
+fn builds_systems(family: Option<&str>) -> bool {
+    matches!(family, None | Some("software" | "data"))
+}
+
 /// What a fresher or an experienced candidate should add, most telling first.
 fn level_suggestions(facts: &Facts<'_>) -> Vec<String> {
     let resume = &facts.resume;
@@ -458,20 +504,33 @@ fn level_suggestions(facts: &Facts<'_>) -> Vec<String> {
                     .ownership
                     .iter()
                     .find(|&&(n, _)| !evidence.is_quantified(n));
+                let measures = measures_of(facts.family);
                 out.push(match plain {
                     Some(&(n, at)) => format!(
-                        "Add a number to \"{}\": users served, latency, cost or time saved.",
+                        "Add a number to \"{}\": {measures}.",
                         quote(resume.statements[n], at)
                     ),
-                    None => "Quantify your outcomes: add users, latency, revenue or time saved to your strongest bullets.".to_owned(),
+                    None => {
+                        format!("Quantify your outcomes: add {measures} to your strongest bullets.")
+                    }
                 });
             }
             if evidence.ownership.len() < 3 {
                 out.push("Open bullets with what you owned (led, designed, migrated, launched) rather than duties.".to_owned());
             }
-            if evidence.scale.len() < 2 {
+            if evidence.scale.len() < 2 && builds_systems(facts.family) {
                 out.push("Show scale and architecture: traffic, data volume, team size, and the systems you designed and why.".to_owned());
             }
+        }
+        CandidateLevel::Fresher if !builds_systems(facts.family) => {
+            // Placements and volunteering are a fresher's experience outside software.
+            if !evidence.has(Signal::Internship) {
+                out.push("List placements, volunteering and part-time work with what you did and one result; for a fresher they count like experience.".to_owned());
+            }
+            out.push(format!(
+                "Name the training, certificates and practical hours this role asks for, and add {} where you have them.",
+                measures_of(facts.family)
+            ));
         }
         CandidateLevel::Fresher => {
             if !evidence.has(Signal::Project) {

@@ -9,111 +9,7 @@ use crate::skills::{self, Category};
 
 use super::experience::{Family, Level, years_mentions};
 use super::scan::{Token, find_skills, skill, tokenize, word_set};
-
-/// Where a mention sits, weakest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Section {
-    Nice,
-    Neutral,
-    Required,
-}
-
-impl Section {
-    fn factor(self) -> f64 {
-        match self {
-            Section::Nice => 0.6,
-            Section::Neutral => 1.0,
-            Section::Required => 1.5,
-        }
-    }
-}
-
-/// Headings that open a section, lowercase.
-const HEADINGS: &[(&str, Section)] = &[
-    ("requirements", Section::Required),
-    ("job requirements", Section::Required),
-    ("required", Section::Required),
-    ("required skills", Section::Required),
-    ("required qualifications", Section::Required),
-    ("minimum qualifications", Section::Required),
-    ("basic qualifications", Section::Required),
-    ("qualifications", Section::Required),
-    ("must have", Section::Required),
-    ("must-have", Section::Required),
-    ("must haves", Section::Required),
-    ("must-haves", Section::Required),
-    ("what you'll need", Section::Required),
-    ("what you will need", Section::Required),
-    ("what you need", Section::Required),
-    ("what you bring", Section::Required),
-    ("what you'll bring", Section::Required),
-    ("what we're looking for", Section::Required),
-    ("what we are looking for", Section::Required),
-    ("who you are", Section::Required),
-    ("your profile", Section::Required),
-    ("skills", Section::Required),
-    ("key skills", Section::Required),
-    ("experience", Section::Required),
-    ("nice to have", Section::Nice),
-    ("nice-to-have", Section::Nice),
-    ("nice to haves", Section::Nice),
-    ("nice-to-haves", Section::Nice),
-    ("good to have", Section::Nice),
-    ("bonus", Section::Nice),
-    ("bonus points", Section::Nice),
-    ("preferred", Section::Nice),
-    ("preferred qualifications", Section::Nice),
-    ("preferred skills", Section::Nice),
-    ("pluses", Section::Nice),
-    ("extra credit", Section::Nice),
-    ("desirable", Section::Nice),
-    ("even better", Section::Nice),
-    ("responsibilities", Section::Neutral),
-    ("key responsibilities", Section::Neutral),
-    ("what you'll do", Section::Neutral),
-    ("what you will do", Section::Neutral),
-    ("the role", Section::Neutral),
-    ("about the role", Section::Neutral),
-    ("about us", Section::Neutral),
-    ("about the company", Section::Neutral),
-    ("about the team", Section::Neutral),
-    ("who we are", Section::Neutral),
-    ("benefits", Section::Neutral),
-    ("perks", Section::Neutral),
-    ("what we offer", Section::Neutral),
-    ("compensation", Section::Neutral),
-];
-
-/// A sentence saying one of these marks its skills optional…
-const NICE_CUES: &[&str] = &[
-    "nice to have",
-    "nice-to-have",
-    "a plus",
-    "bonus",
-    "preferred",
-    "desirable",
-    "good to have",
-    "ideally",
-    "would be great",
-    "not required",
-    "optional",
-    "an advantage",
-    "advantageous",
-];
-
-/// …and one of these required.
-const REQUIRED_CUES: &[&str] = &[
-    "must",
-    "required",
-    "requirement",
-    "mandatory",
-    "essential",
-    "proficien",
-    "strong ",
-    "solid ",
-    "deep ",
-    "expert",
-];
+pub(super) use super::sections::{Layout, Section};
 
 /// Company-name words that say nothing about the company ("Acme Labs Inc.").
 static COMPANY_SUFFIXES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -178,13 +74,18 @@ impl Posting {
         let layout = Layout::new(&lower);
         let tokens = tokenize(description);
         for hit in find_skills(&tokens, 0) {
-            if !own_name(hit.skill) {
-                let offset = tokens[hit.token].start;
-                mention(hit.skill, layout.section_at(offset), Some(offset));
+            let offset = tokens[hit.token].start;
+            let section = layout.section_at(offset);
+            if !own_name(hit.skill) && section != Section::Excluded {
+                mention(hit.skill, section, Some(offset));
             }
         }
 
         let mut skills: Vec<PostingSkill> = by_skill.into_values().collect();
+        if layout.has_requirements() {
+            // The posting says what it asks for: what only the duties mention is not asked.
+            skills.retain(|s| s.in_title || s.section >= Section::Nice);
+        }
         for s in &mut skills {
             s.importance = importance(s);
         }
@@ -280,123 +181,18 @@ fn company_keys(company: &str) -> Vec<String> {
     keys
 }
 
-/// Where the description's sections and cue sentences start (byte offsets, ascending).
-pub(super) struct Layout {
-    headings: Vec<(usize, Section)>,
-    sentences: Vec<(usize, Option<Section>)>,
-}
-
-impl Layout {
-    pub(super) fn new(lower: &str) -> Layout {
-        Layout {
-            headings: headings(lower),
-            sentences: sentence_cues(lower),
-        }
-    }
-
-    /// A cue in the mention's own sentence wins over the heading above it.
-    fn section_at(&self, offset: usize) -> Section {
-        let cue = self
-            .sentences
-            .partition_point(|&(s, _)| s <= offset)
-            .checked_sub(1)
-            .and_then(|n| self.sentences[n].1);
-        cue.unwrap_or_else(|| {
-            self.headings
-                .partition_point(|&(s, _)| s <= offset)
-                .checked_sub(1)
-                .map_or(Section::Neutral, |n| self.headings[n].1)
-        })
-    }
-}
-
-/// Section headings: a line that is only a heading ("Requirements", "What you'll need:"), or a
-/// heading followed by a colon in running text ("… Nice to have: Kafka …").
-fn headings(lower: &str) -> Vec<(usize, Section)> {
-    let mut found: Vec<(usize, usize, Section)> = Vec::new();
-    let mut line_start = 0;
-    for line in lower.split('\n') {
-        let body = line
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .replace('’', "'");
-        if let Some(&(_, section)) = HEADINGS.iter().find(|(phrase, _)| body == *phrase) {
-            found.push((line_start, line_start + line.len(), section));
-        }
-        line_start += line.len() + 1;
-    }
-    for &(phrase, section) in HEADINGS {
-        let curly = phrase.replace('\'', "’");
-        for spelling in [phrase, curly.as_str()] {
-            for (at, _) in lower.match_indices(spelling) {
-                let end = at + spelling.len();
-                let starts_word = lower[..at]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                if starts_word
-                    && lower[end..]
-                        .trim_start_matches([' ', '\t'])
-                        .starts_with(':')
-                {
-                    found.push((at, end, section));
-                }
-            }
-            if curly == phrase {
-                break;
-            }
-        }
-    }
-    // A longer heading wins over one inside it ("preferred qualifications", not "qualifications").
-    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
-    let mut headings = Vec::with_capacity(found.len());
-    let mut covered_to = 0;
-    for (start, end, section) in found {
-        if start >= covered_to || headings.is_empty() {
-            headings.push((start, section));
-            covered_to = end;
-        }
-    }
-    headings
-}
-
-/// Sentence starts with the section their wording implies ("Kafka is a plus" → nice to have).
-fn sentence_cues(lower: &str) -> Vec<(usize, Option<Section>)> {
-    let cue = |sentence: &str| {
-        if NICE_CUES.iter().any(|c| sentence.contains(c)) {
-            Some(Section::Nice)
-        } else if REQUIRED_CUES.iter().any(|c| sentence.contains(c)) {
-            Some(Section::Required)
-        } else {
-            None
-        }
-    };
-    let mut sentences = Vec::new();
-    let mut start = 0;
-    let mut chars = lower.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let ends = match c {
-            '\n' | ';' | '•' | '●' | '▪' | '◦' | '■' => true,
-            '.' | '!' | '?' => chars.peek().is_none_or(|&(_, n)| n.is_whitespace()),
-            _ => false,
-        };
-        if ends {
-            let end = i + c.len_utf8();
-            sentences.push((start, cue(&lower[start..end])));
-            start = end;
-        }
-    }
-    if start < lower.len() {
-        sentences.push((start, cue(&lower[start..])));
-    }
-    sentences
-}
-
-/// The years of experience the posting requires: the largest stated outside "nice to have".
+/// The years of experience the posting requires: the largest stated outside "nice to have" and
+/// the employer's own parts ("founded 25 years ago").
 pub(super) fn required_years(lower: &str, layout: &Layout) -> Option<u32> {
     years_mentions(lower)
         .into_iter()
         .filter(|m| m.marked || m.experience)
-        .filter(|m| layout.section_at(m.offset) != Section::Nice)
+        .filter(|m| {
+            matches!(
+                layout.section_at(m.offset),
+                Section::Required | Section::Neutral
+            )
+        })
         .map(|m| m.years.min(20))
         .max()
 }

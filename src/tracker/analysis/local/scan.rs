@@ -53,6 +53,22 @@ pub(super) struct Token<'t> {
     gap: Gap,
 }
 
+impl Token<'_> {
+    /// A list separator, slash or hyphen puts this token and the one before in one list.
+    pub(super) fn follows_list_separator(&self) -> bool {
+        self.gap.links_items()
+    }
+
+    /// A sentence, line or bullet starts with this token.
+    pub(super) fn starts_sentence(&self) -> bool {
+        self.gap.has(Gap::START)
+    }
+
+    pub(super) fn raw(&self) -> &str {
+        self.raw
+    }
+}
+
 /// Letters, digits and the punctuation that belongs inside names ("Node.js", "C++", "C#",
 /// "R&D", "40%", "$2M").
 fn is_word_char(c: char) -> bool {
@@ -209,7 +225,7 @@ static TECH_CUES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// Words that put two list items side by side: "Python and Go".
-const CONNECTORS: &[&str] = &["and", "or", "plus"];
+pub(super) const CONNECTORS: &[&str] = &["and", "or", "plus"];
 
 /// One name or alias of a skill.
 #[derive(Clone, Copy, Debug)]
@@ -302,7 +318,7 @@ pub(super) fn skill(index: usize) -> &'static Skill {
 pub(super) struct Hit {
     pub(super) skill: usize,
     pub(super) token: usize,
-    len: usize,
+    pub(super) len: usize,
     /// Ambiguous and still waiting for a list neighbour to vouch for it.
     pending: bool,
 }
@@ -353,6 +369,7 @@ pub(super) fn find_skills(tokens: &[Token<'_>], header: usize) -> Vec<Hit> {
         confirm_listed(&mut hits, tokens);
         hits.retain(|h| !h.pending);
     }
+    super::context::keep_supported(&mut hits, tokens);
     hits
 }
 
@@ -478,7 +495,7 @@ pub(super) fn is_year(key: &str) -> bool {
 
 /// `raw` is spelt as the taxonomy's `named` ("Go"), or in capitals when that has two letters or
 /// more ("GO", "ML" for "ml"; lower-case words like "next" only when they are acronyms).
-fn written_as_named(raw: &str, named: &str) -> bool {
+pub(super) fn written_as_named(raw: &str, named: &str) -> bool {
     let bare = raw
         .strip_suffix("'s")
         .or_else(|| raw.strip_suffix("’s"))
