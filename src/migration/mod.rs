@@ -21,6 +21,7 @@ mod m20261201_000015_gender_choices;
 mod m20261202_000016_breneo_accounts;
 mod m20261202_000017_grooya_frontend;
 mod m20261202_000018_posting_details;
+mod m20261202_000019_resume_text_status;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_breneo_accounts::Migration),
             Box::new(m20261202_000017_grooya_frontend::Migration),
             Box::new(m20261202_000018_posting_details::Migration),
+            Box::new(m20261202_000019_resume_text_status::Migration),
         ]
     }
 }

@@ -27,6 +27,7 @@ pub mod kinds {
     pub const TRACKER_ANALYZE: &str = "tracker.analyze";
     pub const STORAGE_SWEEP: &str = "storage.sweep_orphans";
     pub const MAIL_SEND: &str = "mail.send";
+    pub const RESUME_OCR: &str = "resumes.ocr";
 }
 
 /// Why a run failed; a permanent failure is not retried.
@@ -67,6 +68,7 @@ async fn perform(state: AppState, kind: String, payload: Value) -> Result<(), Jo
         kinds::TRACKER_ANALYZE => analysis::run::run_analysis_job(&state, &payload).await,
         kinds::STORAGE_SWEEP => lifecycle::sweep_orphans(&state).await.map(|_| ()),
         kinds::MAIL_SEND => crate::mail::send_job(&state, &payload).await,
+        kinds::RESUME_OCR => crate::resumes::ocr::run_ocr_job(&state, &payload).await,
         other => Err(JobError::permanent(format!("unknown job kind {other:?}"))),
     }
 }

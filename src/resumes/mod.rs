@@ -5,6 +5,7 @@
 //! holds Grooya's `/api/resumes/` CRUD.
 
 pub mod grooya;
+pub mod ocr;
 pub mod resume;
 pub mod text;
 
@@ -38,8 +39,11 @@ pub struct ResumeResponse {
     /// Absolute URL of the uploaded file, signed and valid for at least an hour; `null` for a
     /// JSON resume without one.
     pub file: Option<String>,
-    /// The file's text, `""` when it could not be read.
+    /// The file's text, `""` when it could not be read (or is still being read).
     pub parsed_text: String,
+    /// `read`; `pending` while OCR reads a scan or photo (the text fills in after); or
+    /// `unreadable` when not even OCR found text. Extra to the original's fields.
+    pub text_status: String,
     pub created_at: DateTime<Utc>,
     /// The owner's id.
     pub user: i64,
@@ -56,6 +60,7 @@ impl ResumeResponse {
             id: row.id,
             file,
             parsed_text: row.parsed_text,
+            text_status: row.text_status,
             created_at: row.created_at,
             user: row.user_id,
             job_application: row.job_application_id,
@@ -104,7 +109,7 @@ fn validate_upload(parts: Option<Vec<FormPart>>) -> ApiResult<Upload> {
     let kind = DocumentKind::sniff(&file.bytes).ok_or_else(|| {
         ApiError::field(
             "file",
-            "Unsupported file type. Upload a PDF, DOCX or plain-text resume.",
+            "Unsupported file type. Upload a PDF, DOCX, plain-text, PNG or JPEG resume.",
         )
     })?;
     let file_name: String = file
@@ -122,8 +127,9 @@ fn validate_upload(parts: Option<Vec<FormPart>>) -> ApiResult<Upload> {
     })
 }
 
-/// Upload a resume (PDF, DOCX or text, at most 10 MB), optionally for one of the user's
-/// applications; its text is extracted before the answer.
+/// Upload a resume (PDF, DOCX, text, or a PNG/JPEG scan; at most 10 MB), optionally for one of
+/// the user's applications; its text is extracted before the answer, or by OCR in the worker for
+/// a scan (`text_status: "pending"` until then).
 #[utoipa::path(post, path = "/api/resumes/upload", tag = "jobtracker", security(("bearer" = [])),
     request_body(content = String, description = "multipart/form-data: `file` (the resume), optional `job_application` (an id)", content_type = "multipart/form-data"),
     responses(
@@ -146,6 +152,13 @@ pub async fn upload_resume(
     let quota = state.config.storage_quota_bytes;
     quota::ensure_room(state.db.reader(), quota, user_id, size, Refusal::FileField).await?;
     let parsed_text = text::extract_text(&state.sandbox, upload.kind, &upload.bytes).await?;
+    // No text layer: a scan or a photo, for OCR to read after the answer.
+    let scanned = parsed_text.trim().is_empty() && upload.kind.may_be_scanned();
+    let text_status = match (scanned, parsed_text.trim().is_empty()) {
+        (true, _) => ocr::TEXT_PENDING,
+        (false, true) => ocr::TEXT_UNREADABLE,
+        (false, false) => ocr::TEXT_READ,
+    };
     let key = Storage::new_key("resumes", upload.kind.extension());
     state
         .storage
@@ -162,6 +175,7 @@ pub async fn upload_resume(
         file_type: Set(Some(upload.kind.extension().into())),
         file_size: Set(Some(size)),
         parsed_text: Set(parsed_text),
+        text_status: Set(text_status.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -174,7 +188,11 @@ pub async fn upload_resume(
         if let Some(id) = upload.job_application {
             own_application_exists(txn, user_id, id).await?;
         }
-        Ok::<_, ApiError>(row.insert(txn).await?)
+        let row = row.insert(txn).await?;
+        if scanned {
+            crate::queue::enqueue(txn, ocr::ocr_job(row.id).owned_by(user_id), now).await?;
+        }
+        Ok::<_, ApiError>(row)
     })
     .await;
     match inserted {

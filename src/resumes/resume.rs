@@ -21,6 +21,8 @@ pub struct Model {
     pub file_size: Option<i64>,
     /// The file's text; empty when it could not be read.
     pub parsed_text: String,
+    /// `read`, `pending` (OCR is reading a scan) or `unreadable` (no text, OCR included).
+    pub text_status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -25,6 +25,9 @@ pub enum DocumentKind {
     Pdf,
     Docx,
     Txt,
+    /// A photo or scan of a resume: no text layer, read by OCR.
+    Png,
+    Jpeg,
 }
 
 impl DocumentKind {
@@ -34,19 +37,36 @@ impl DocumentKind {
             DocumentKind::Pdf => "pdf",
             DocumentKind::Docx => "docx",
             DocumentKind::Txt => "txt",
+            DocumentKind::Png => "png",
+            DocumentKind::Jpeg => "jpg",
         }
+    }
+
+    /// Whether a file of this kind may hold its text only as pixels (a scan), for OCR to read.
+    pub fn may_be_scanned(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::Pdf | DocumentKind::Png | DocumentKind::Jpeg
+        )
     }
 
     pub fn content_type(self) -> &'static str {
         crate::storage::content_type_of(self.extension())
     }
 
-    /// Decides the kind from the first bytes: `%PDF-`, a ZIP holding `word/` parts, or UTF-8
-    /// text without control characters. Anything else is not a resume we can read.
+    /// Decides the kind from the first bytes: `%PDF-`, a ZIP holding `word/` parts, a PNG or
+    /// JPEG signature, or UTF-8 text without control characters. Anything else is not a resume
+    /// we can read.
     pub fn sniff(bytes: &[u8]) -> Option<DocumentKind> {
         let head = &bytes[..bytes.len().min(1024)];
         if head.windows(5).any(|w| w == b"%PDF-") {
             return Some(DocumentKind::Pdf);
+        }
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Some(DocumentKind::Png);
+        }
+        if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+            return Some(DocumentKind::Jpeg);
         }
         if bytes.starts_with(b"PK\x03\x04") {
             return contains(bytes, b"word/document.xml").then_some(DocumentKind::Docx);
@@ -71,8 +91,11 @@ pub async fn extract_text(
     kind: DocumentKind,
     bytes: &[u8],
 ) -> ApiResult<String> {
-    if kind == DocumentKind::Txt {
-        // Text needs no parser: nothing third-party runs on it.
+    if matches!(
+        kind,
+        DocumentKind::Txt | DocumentKind::Png | DocumentKind::Jpeg
+    ) {
+        // Text needs no parser, and an image has no text layer: nothing third-party runs here.
         return Ok(read_text(kind, bytes));
     }
     match sandbox
@@ -118,6 +141,8 @@ pub fn parse(kind: DocumentKind, bytes: &[u8]) -> anyhow::Result<String> {
             Ok(document.plain_text())
         }
         DocumentKind::Txt => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        // Pixels only: OCR reads them in the worker (`resumes::ocr`).
+        DocumentKind::Png | DocumentKind::Jpeg => Ok(String::new()),
     }
 }
 

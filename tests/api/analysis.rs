@@ -118,7 +118,14 @@ async fn analyze_checks_the_contracts_conditions_in_order() {
         .await
         .assert(
             StatusCode::BAD_REQUEST,
-            detail("Selected resume is not parsed yet."),
+            detail("Selected resume is still being read (it is a scan); try again in a minute."),
+        );
+    app.run_pending_jobs().await;
+    analyze(&app, &s, json!({"resume_id": unreadable["id"]}))
+        .await
+        .assert(
+            StatusCode::BAD_REQUEST,
+            detail("Selected resume has no readable text. Upload a text-based PDF or DOCX, or a sharper scan."),
         );
     // A job whose page gave no description (the update route refuses to blank a manual one).
     careerhub::tracker::application::Entity::update_many()

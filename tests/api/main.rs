@@ -24,6 +24,7 @@ mod job_cards;
 mod job_sources;
 mod lifecycle;
 mod market;
+mod ocr;
 mod outage;
 mod queue;
 mod quota;

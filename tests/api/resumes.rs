@@ -86,8 +86,8 @@ async fn pdfs_from_libreoffice_and_chromium_and_a_docx_are_read_before_the_answe
         );
         assert_eq!(
             body,
-            json!({"id": body["id"], "file": file, "parsed_text": text, "created_at": body["created_at"],
-                   "user": user.id, "job_application": null})
+            json!({"id": body["id"], "file": file, "parsed_text": text, "text_status": "read",
+                   "created_at": body["created_at"], "user": user.id, "job_application": null})
         );
         // The signed link serves the very bytes uploaded; the bare or a forged one nothing.
         let signed = &file["http://testserver".len()..];
@@ -126,11 +126,19 @@ async fn a_corrupt_pdf_is_kept_with_empty_text_and_cannot_be_analysed() {
     let token = app.access_token(app.seed_user("seeker@example.com").await.id);
     let truncated = &LIBREOFFICE_PDF[..LIBREOFFICE_PDF.len() / 3];
     let body = upload(&app, &token, "broken.pdf", truncated).await;
-    assert_eq!(body["parsed_text"], "");
+    // No text layer could be read: OCR tries it after the answer, and finds none either.
+    assert_eq!(
+        (&body["parsed_text"], &body["text_status"]),
+        (&json!(""), &json!("pending"))
+    );
     let plain = upload(&app, &token, "cv", b"Jane Doe\nRust and Go engineer\n").await;
     assert_eq!(plain["parsed_text"], "Jane Doe\nRust and Go engineer");
+    assert_eq!(plain["text_status"], "read");
+    assert_eq!(app.run_pending_jobs().await, 1);
     let listed = app.get("/api/resumes/list/", Some(&token)).await;
-    listed.assert(StatusCode::OK, json!([plain, body]));
+    let mut unreadable = body.clone();
+    unreadable["text_status"] = json!("unreadable");
+    listed.assert(StatusCode::OK, json!([plain, unreadable]));
 }
 
 #[tokio::test]
@@ -164,9 +172,9 @@ async fn uploads_are_refused_in_the_contracts_shape_with_nothing_stored() {
             vec![(
                 "file",
                 Some("cv.pdf"),
-                &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
+                &b"GIF89a\x01\x00\x01\x00\x80\x00\x00"[..],
             )],
-            json!({"file": ["Unsupported file type. Upload a PDF, DOCX or plain-text resume."]}),
+            json!({"file": ["Unsupported file type. Upload a PDF, DOCX, plain-text, PNG or JPEG resume."]}),
         ),
         (
             vec![("file", Some("cv.txt"), &too_big[..])],

@@ -165,7 +165,7 @@ pub async fn start_analysis(
     };
     if resume.parsed_text.trim().is_empty() {
         return Err(ApiError::BadRequest(
-            "Selected resume is not parsed yet.".into(),
+            unparsed_reason(&resume.text_status).into(),
         ));
     }
     if job.job_description.trim().is_empty() {
@@ -365,4 +365,18 @@ fn status_changes(
             tokio::time::sleep(STREAM_POLL).await;
         }
     })
+}
+
+/// Why a resume without text cannot be analysed: OCR still reading it, nothing readable in it,
+/// or (a resume stored before text statuses) the original's words.
+fn unparsed_reason(text_status: &str) -> &'static str {
+    match text_status {
+        crate::resumes::ocr::TEXT_PENDING => {
+            "Selected resume is still being read (it is a scan); try again in a minute."
+        }
+        crate::resumes::ocr::TEXT_UNREADABLE => {
+            "Selected resume has no readable text. Upload a text-based PDF or DOCX, or a sharper scan."
+        }
+        _ => "Selected resume is not parsed yet.",
+    }
 }
