@@ -39,6 +39,8 @@ pub mod http;
 pub mod images;
 /// Industries: the vocabulary, employer and job-title resolution, years and matching.
 pub mod industries;
+/// Career Navigator's learning roadmap and project ideas, from the user's skill gap.
+pub mod learning;
 /// What spans every product's data: the account export, deletion, and the orphaned-file sweep.
 pub mod lifecycle;
 /// Outgoing email through the job queue: SMTP, or the log when none is configured.

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::accounts::handlers::{breneo, email_codes, navigator, simplejwt};
+use crate::learning::handlers as learning;
 use crate::lifecycle;
 use crate::market::admin as market_admin;
 use crate::market::handlers as market;
@@ -86,6 +87,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(navigator::get_me, navigator::update_me))
         .routes(routes!(market::get_trending))
         .routes(routes!(market::get_gap_analysis))
+        .routes(routes!(learning::get_roadmap))
+        .routes(routes!(learning::get_resources))
+        .routes(routes!(learning::search_resources))
+        .routes(routes!(learning::get_recommendations))
+        .routes(routes!(learning::get_skill_building))
+        .routes(routes!(learning::get_all_projects))
+        .routes(routes!(learning::search_projects))
         .routes(routes!(search::search_postings))
         .routes({
             // Staff upload whole import files: a larger body limit on this route alone.

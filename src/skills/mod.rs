@@ -88,6 +88,8 @@ pub struct Taxonomy {
     by_key: HashMap<String, usize>,
     /// (key, skill index, is an alias), for search.
     keys: Vec<(String, usize, bool)>,
+    /// How many skills the first file (`skills.tsv`, software and data) gave.
+    first_file: usize,
 }
 
 /// The taxonomy, parsed once.
@@ -112,12 +114,16 @@ impl Taxonomy {
             skills: Vec::new(),
             by_key: HashMap::new(),
             keys: Vec::new(),
+            first_file: 0,
         };
         let lines = files
             .iter()
             .enumerate()
             .flat_map(|(file, tsv)| tsv.lines().enumerate().skip(1).map(move |l| (file, l)));
         for (file, (index, line)) in lines {
+            if file == 0 {
+                taxonomy.first_file += 1;
+            }
             let line_no = format!("file {} line {}", file + 1, index + 1);
             let mut columns = line.split('\t');
             let (Some(name), Some(category), Some(aliases), None) = (
@@ -169,6 +175,12 @@ impl Taxonomy {
     /// Every skill in data-file order (a skill's index here is `id - 1`), for building scanners.
     pub fn skills(&self) -> &[Skill] {
         &self.skills
+    }
+
+    /// The skills of `skills.tsv` alone: the software and data skills postings' technology
+    /// lists name.
+    pub fn software_skills(&self) -> &[Skill] {
+        &self.skills[..self.first_file]
     }
 
     /// The skill with this id (its line in the data file).

@@ -332,6 +332,14 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
         "/api/promo-codes/apply/",
         // Career Navigator's original health route
         "/health",
+        // Career Navigator's learning roadmap and project ideas
+        "/learning/roadmap",
+        "/learning/resources",
+        "/learning/resources/search",
+        "/projects/recommendations",
+        "/projects/skill-building",
+        "/projects/all",
+        "/projects/search",
     ] {
         assert!(
             paths.contains(&expected),
@@ -340,7 +348,7 @@ async fn the_openapi_document_lists_every_route_in_its_contract_form() {
     }
     assert_eq!(
         paths.len(),
-        78,
+        85,
         "a route was added without a test naming it: {paths:?}"
     );
     assert!(doc["paths"]["/api/auth/user/"]["patch"].is_object());

@@ -176,6 +176,13 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/metrics", Open),
     ("GET", "/readyz", Open),
     ("GET", "/skills/gap-analysis", Own),
+    ("GET", "/learning/roadmap", Own),
+    ("GET", "/learning/resources", Own),
+    ("GET", "/learning/resources/search", Own),
+    ("GET", "/projects/recommendations", Own),
+    ("GET", "/projects/skill-building", Own),
+    ("GET", "/projects/all", Own),
+    ("GET", "/projects/search", Own),
 ];
 
 /// Every (method, path) the OpenAPI document lists.

@@ -22,6 +22,7 @@ mod helpers;
 mod isolation;
 mod job_cards;
 mod job_sources;
+mod learning;
 mod lifecycle;
 mod market;
 mod ocr;
