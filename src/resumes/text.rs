@@ -321,7 +321,16 @@ mod tests {
             Some(DocumentKind::Txt)
         );
         assert_eq!(DocumentKind::sniff(b"PK\x03\x04 not a word file"), None);
-        assert_eq!(DocumentKind::sniff(b"\x89PNG\r\n\x1a\n\0\0"), None);
+        // Scans and photos are resumes for OCR; other images are not.
+        assert_eq!(
+            DocumentKind::sniff(b"\x89PNG\r\n\x1a\n\0\0"),
+            Some(DocumentKind::Png)
+        );
+        assert_eq!(
+            DocumentKind::sniff(b"\xff\xd8\xff\xe0\0\x10JFIF"),
+            Some(DocumentKind::Jpeg)
+        );
+        assert_eq!(DocumentKind::sniff(b"GIF89a\x01\0\x01\0\x80\0"), None);
         assert_eq!(DocumentKind::sniff(b"   \n"), None);
     }
 
