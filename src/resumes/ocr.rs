@@ -17,6 +17,7 @@ use super::text::{DocumentKind, normalize};
 use crate::db;
 use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
+use crate::sandbox::child::set_limit;
 use crate::state::AppState;
 
 /// A resume's text is read.
@@ -184,9 +185,9 @@ async fn run_tool(program: &str, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>, O
     // is async-signal-safe.
     unsafe {
         command.pre_exec(|| {
-            limit(libc::RLIMIT_AS, TOOL_MEMORY_BYTES)?;
-            limit(libc::RLIMIT_CPU, TOOL_CPU_SECONDS)?;
-            limit(libc::RLIMIT_CORE, 0)
+            set_limit(libc::RLIMIT_AS, TOOL_MEMORY_BYTES)?;
+            set_limit(libc::RLIMIT_CPU, TOOL_CPU_SECONDS)?;
+            set_limit(libc::RLIMIT_CORE, 0)
         });
     }
     let output = command.output().await.map_err(|err| match err.kind() {
@@ -194,17 +195,4 @@ async fn run_tool(program: &str, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>, O
         _ => OcrError::Io(err),
     })?;
     Ok(output.stdout)
-}
-
-fn limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {
-    let limit = libc::rlimit {
-        rlim_cur: value,
-        rlim_max: value,
-    };
-    // SAFETY: setrlimit reads the struct it is given and changes only this process's limits.
-    if unsafe { libc::setrlimit(resource, &limit) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
 }

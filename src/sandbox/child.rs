@@ -167,7 +167,9 @@ fn limit_self(memory_bytes: Option<u64>) -> io::Result<()> {
     set_limit(libc::RLIMIT_NOFILE, MAX_OPEN_FILES)
 }
 
-fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> io::Result<()> {
+/// Sets one resource limit of this process (soft and hard alike); also what the OCR tools'
+/// children call before exec.
+pub fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> io::Result<()> {
     let limit = libc::rlimit {
         rlim_cur: value,
         rlim_max: value,
