@@ -3,8 +3,11 @@
 //! their claim while they run, retry failures with exponential backoff, and record a final
 //! failure with its error. A job whose worker died is claimed again once its claim lapses.
 
+pub mod claim;
 pub mod job;
 pub mod worker;
+
+pub use claim::Claim;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -173,14 +176,14 @@ fn claimed_by(id: i64, worker: &str) -> sea_orm::Condition {
         .add(job::Column::LockedBy.eq(worker))
 }
 
-/// Marks `worker`'s running job done.
+/// Marks `worker`'s running job done; false when the claim was lost (nothing changed).
 pub async fn succeed(
     conn: &impl ConnectionTrait,
     id: i64,
     worker: &str,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    job::Entity::update_many()
+) -> Result<bool, DbErr> {
+    let result = job::Entity::update_many()
         .col_expr(job::Column::Status, Expr::value(SUCCEEDED))
         .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
         .col_expr(
@@ -192,7 +195,7 @@ pub async fn succeed(
         .filter(claimed_by(id, worker))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(result.rows_affected == 1)
 }
 
 /// Records a failed run: queued again after a backoff while attempts remain (and the error is
@@ -276,6 +279,20 @@ pub async fn pending_of(
         .count(conn)
         .await?;
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// Deletes succeeded jobs finished before `before`; returns how many. Failed jobs stay for the
+/// admin's queue page.
+pub async fn prune_succeeded(
+    conn: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = job::Entity::delete_many()
+        .filter(job::Column::Status.eq(SUCCEEDED))
+        .filter(job::Column::FinishedAt.lt(before))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// How many jobs are in each status, for `/metrics` and the admin dashboard.

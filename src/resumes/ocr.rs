@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use super::resume;
 use super::text::{DocumentKind, normalize};
 use crate::db;
-use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
+use crate::queue::{Claim, NewJob};
 use crate::sandbox::child::set_limit;
 use crate::state::AppState;
 
@@ -53,7 +53,7 @@ pub enum OcrError {
 
 /// The worker job: reads the resume's file and records its text, only while it is still
 /// pending (a resume deleted meanwhile is left alone).
-pub async fn run_ocr_job(state: &AppState, payload: &Value) -> Result<(), JobError> {
+pub async fn run_ocr_job(state: &AppState, claim: &Claim, payload: &Value) -> Result<(), JobError> {
     let id = payload["resume_id"]
         .as_i64()
         .ok_or_else(|| JobError::permanent("payload has no resume_id"))?;
@@ -66,7 +66,7 @@ pub async fn run_ocr_job(state: &AppState, payload: &Value) -> Result<(), JobErr
     };
     let (Some(key), Some(kind)) = (row.file_key.as_deref(), kind_of(row.file_type.as_deref()))
     else {
-        return record(state, id, "").await;
+        return record(state, claim, id, "").await;
     };
     let bytes = state
         .storage
@@ -74,14 +74,14 @@ pub async fn run_ocr_job(state: &AppState, payload: &Value) -> Result<(), JobErr
         .await
         .map_err(|err| JobError::retry(format!("reading the file: {err}")))?;
     match tokio::time::timeout(OCR_TIME_LIMIT, read_scan(kind, &bytes)).await {
-        Ok(Ok(text)) => record(state, id, &normalize(&text)).await,
+        Ok(Ok(text)) => record(state, claim, id, &normalize(&text)).await,
         Ok(Err(err)) => {
             tracing::warn!(resume = id, error = %err, "OCR gave no text");
-            record(state, id, "").await
+            record(state, claim, id, "").await
         }
         Err(_) => {
             tracing::warn!(resume = id, error = %OcrError::TimedOut, "OCR gave no text");
-            record(state, id, "").await
+            record(state, claim, id, "").await
         }
     }
 }
@@ -95,23 +95,26 @@ fn kind_of(file_type: Option<&str>) -> Option<DocumentKind> {
     }
 }
 
-/// Stores the text (or marks the resume unreadable) if it is still pending.
-async fn record(state: &AppState, id: i64, text: &str) -> Result<(), JobError> {
+/// Stores the text (or marks the resume unreadable) if it is still pending, under the run's
+/// claim.
+async fn record(state: &AppState, claim: &Claim, id: i64, text: &str) -> Result<(), JobError> {
     let status = if text.trim().is_empty() {
         TEXT_UNREADABLE
     } else {
         TEXT_READ
     };
+    let txn = claim
+        .begin_result(state.db.writer(), state.clock.now_utc())
+        .await?;
     resume::Entity::update_many()
         .col_expr(resume::Column::ParsedText, Expr::value(text))
         .col_expr(resume::Column::TextStatus, Expr::value(status))
         .col_expr(resume::Column::UpdatedAt, Expr::value(db::now()))
         .filter(resume::Column::Id.eq(id))
         .filter(resume::Column::TextStatus.eq(TEXT_PENDING))
-        .exec(state.db.writer())
-        .await
-        .map_err(|err| JobError::retry(err.to_string()))?;
-    Ok(())
+        .exec(&txn)
+        .await?;
+    claim.commit_result(txn).await
 }
 
 /// A scratch folder removed when dropped.

@@ -10,8 +10,8 @@ use super::application::{self, STATUS_FAILED, STATUS_NEEDS_MANUAL, STATUS_SUCCES
 use super::page::{ExtractedJob, FORM_REASON, PageVerdict, posting_url_of};
 use super::vendors;
 use crate::db;
-use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
+use crate::queue::{Claim, NewJob};
 use crate::sandbox::SandboxError;
 use crate::sandbox::protocol::{Answer, Task};
 use crate::state::AppState;
@@ -159,7 +159,11 @@ pub fn extraction_job(application_id: i64, url: &str, owner_id: i64) -> NewJob {
 
 /// Runs one re-extraction and records the outcome, unless the application has changed its URL
 /// since (a newer job owns it then) or is gone.
-pub async fn run_extraction_job(state: &AppState, payload: &Value) -> Result<(), JobError> {
+pub async fn run_extraction_job(
+    state: &AppState,
+    claim: &Claim,
+    payload: &Value,
+) -> Result<(), JobError> {
     let (Some(id), Some(url)) = (
         payload.get("application_id").and_then(Value::as_i64),
         payload.get("url").and_then(Value::as_str),
@@ -192,12 +196,16 @@ pub async fn run_extraction_job(state: &AppState, payload: &Value) -> Result<(),
         }
     }
     update.updated_at = Set(db::now());
-    // Only while the application still has this URL: a newer update has its own job.
+    // Only while the application still has this URL (a newer update has its own job), and
+    // only under this run's claim.
+    let txn = claim
+        .begin_result(state.db.writer(), state.clock.now_utc())
+        .await?;
     application::Entity::update_many()
         .set(update)
         .filter(application::Column::Id.eq(id))
         .filter(application::Column::JobUrl.eq(url))
-        .exec(state.db.writer())
+        .exec(&txn)
         .await?;
-    Ok(())
+    claim.commit_result(txn).await
 }

@@ -21,13 +21,13 @@ use crate::resumes::{LIBREOFFICE_PDF, upload};
 use crate::tracker::DESCRIPTION;
 
 /// A user with an application and a parsed resume.
-struct Setup {
-    token: String,
-    job_id: i64,
-    resume_id: i64,
+pub(crate) struct Setup {
+    pub(crate) token: String,
+    pub(crate) job_id: i64,
+    pub(crate) resume_id: i64,
 }
 
-async fn setup(app: &TestApp, email: &str) -> Setup {
+pub(crate) async fn setup(app: &TestApp, email: &str) -> Setup {
     let token = app.access_token(app.seed_user(email).await.id);
     let job = app
         .call(
@@ -50,7 +50,7 @@ async fn setup(app: &TestApp, email: &str) -> Setup {
     }
 }
 
-async fn analyze(app: &TestApp, s: &Setup, body: Value) -> crate::helpers::TestResponse {
+pub(crate) async fn analyze(app: &TestApp, s: &Setup, body: Value) -> crate::helpers::TestResponse {
     app.call(
         Method::POST,
         &format!("/api/ai/analyze/{}/", s.job_id),
@@ -60,7 +60,7 @@ async fn analyze(app: &TestApp, s: &Setup, body: Value) -> crate::helpers::TestR
     .await
 }
 
-async fn result(app: &TestApp, s: &Setup) -> Value {
+pub(crate) async fn result(app: &TestApp, s: &Setup) -> Value {
     let response = app
         .get(&format!("/api/ai/result/{}/", s.job_id), Some(&s.token))
         .await;

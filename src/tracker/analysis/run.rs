@@ -9,8 +9,8 @@ use super::record::{self, STATUS_COMPLETED, STATUS_FAILED};
 use super::{AnalysisInput, CandidateLevel, EngineOutput, llm, local};
 use crate::config::AtsEngine;
 use crate::db;
-use crate::queue::NewJob;
 use crate::queue::worker::{JobError, kinds};
+use crate::queue::{Claim, NewJob};
 use crate::resumes::resume;
 use crate::state::AppState;
 use crate::tracker::application;
@@ -34,7 +34,11 @@ enum RunResult {
     Failed(String),
 }
 
-pub async fn run_analysis_job(state: &AppState, payload: &Value) -> Result<(), JobError> {
+pub async fn run_analysis_job(
+    state: &AppState,
+    claim: &Claim,
+    payload: &Value,
+) -> Result<(), JobError> {
     let (Some(id), Some(generation)) = (
         payload.get("analysis_id").and_then(Value::as_i64),
         payload.get("generation").and_then(Value::as_i64),
@@ -58,8 +62,7 @@ pub async fn run_analysis_job(state: &AppState, payload: &Value) -> Result<(), J
             run_engine(state, &job, &resume_text, level, &target_stack).await
         }
     };
-    record_result(state, id, generation, result).await?;
-    Ok(())
+    record_result(state, claim, id, generation, result).await
 }
 
 /// The application and the resume's text, or why the analysis cannot run.
@@ -166,8 +169,10 @@ async fn run_local(
     }
 }
 
+/// Writes the result under the job's claim: a run that lost its claim records nothing.
 async fn record_result(
     state: &AppState,
+    claim: &Claim,
     id: i64,
     generation: i32,
     result: RunResult,
@@ -197,11 +202,14 @@ async fn record_result(
             row.error_message = Set(reason);
         }
     }
+    let txn = claim
+        .begin_result(state.db.writer(), state.clock.now_utc())
+        .await?;
     record::Entity::update_many()
         .set(row)
         .filter(record::Column::Id.eq(id))
         .filter(record::Column::Generation.eq(generation))
-        .exec(state.db.writer())
+        .exec(&txn)
         .await?;
-    Ok(())
+    claim.commit_result(txn).await
 }
