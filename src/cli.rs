@@ -39,6 +39,9 @@ enum Command {
         /// Jobs run at once.
         #[arg(long, default_value_t = 2)]
         concurrency: usize,
+        /// Serve /healthz, /readyz and /metrics on this address.
+        #[arg(long, env = "CAREERHUB_WORKER_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -155,7 +158,10 @@ pub async fn run() -> anyhow::Result<()> {
             }
             server::run(config, !args.no_worker).await
         }
-        Command::Worker { concurrency } => server::run_worker(config, concurrency).await,
+        Command::Worker {
+            concurrency,
+            metrics_addr,
+        } => server::run_worker(config, concurrency, metrics_addr).await,
         Command::RebuildMarketRollups => {
             let db = Db::connect(&config).await?;
             db.migrate().await?;

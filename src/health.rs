@@ -1,4 +1,5 @@
-//! `/healthz` (the process answers), `/readyz` (the database answers too) and `/metrics`.
+//! `/healthz` (the process answers), `/readyz` (the database answers too) and `/metrics`, on
+//! the API and on a worker's `--metrics-addr`.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -79,4 +80,25 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(&state.db),
     )
+}
+
+/// What a `careerhub worker` serves on `--metrics-addr`.
+pub fn worker_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(worker_readyz))
+        .route("/metrics", axum::routing::get(metrics))
+        .with_state(state)
+}
+
+/// A worker is ready when the database answers and its queue can be read.
+async fn worker_readyz(
+    State(state): State<AppState>,
+) -> Result<axum::Json<StatusResponse>, ApiError> {
+    let queue_readable = crate::queue::depth(state.db.reader()).await.is_ok();
+    if queue_readable && state.db.is_ready().await {
+        Ok(axum::Json(StatusResponse { status: "ready" }))
+    } else {
+        Err(ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned()))
+    }
 }

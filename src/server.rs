@@ -53,15 +53,52 @@ pub async fn run(config: Config, with_worker: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `careerhub worker`: background jobs only, until SIGTERM or Ctrl-C.
-pub async fn run_worker(config: Config, concurrency: usize) -> anyhow::Result<()> {
+/// Connections a worker's pool holds beyond one per concurrent job: the claim renewals, the
+/// schedules and its `/metrics` scrapes.
+const WORKER_SPARE_CONNECTIONS: u32 = 2;
+
+/// `careerhub worker`: background jobs only, until SIGTERM or Ctrl-C; with `metrics_addr`,
+/// `/healthz`, `/readyz` and `/metrics` served there.
+pub async fn run_worker(
+    mut config: Config,
+    concurrency: usize,
+    metrics_addr: Option<SocketAddr>,
+) -> anyhow::Result<()> {
+    // Sized to what the jobs can use at once, so many workers do not exhaust the server's
+    // max_connections (README: sizing the pools).
+    let wanted = u32::try_from(concurrency)
+        .unwrap_or(u32::MAX)
+        .saturating_add(WORKER_SPARE_CONNECTIONS);
+    config.db_max_connections = config.db_max_connections.min(wanted);
     let state = prepare(config).await?;
     tracing::info!("{}", state.config.mail.describe());
     let (stop, stopping) = watch::channel(false);
+    let probes = match metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("could not listen on {addr} (--metrics-addr)"))?;
+            tracing::info!(addr = %listener.local_addr()?, "worker probes and metrics listening");
+            let router = crate::health::worker_router(state.clone());
+            let mut stopped = stopping.clone();
+            Some(tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stopped.changed().await;
+                };
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }))
+        }
+        None => None,
+    };
     let worker = tokio::spawn(queue::worker::run(state, concurrency, stopping));
     shutdown_signal().await;
     let _ = stop.send(true);
     worker.await?;
+    if let Some(probes) = probes {
+        probes.await??;
+    }
     Ok(())
 }
 

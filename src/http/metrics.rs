@@ -1,7 +1,9 @@
 //! Prometheus metrics: requests by route and status, a latency histogram by route, the
-//! database pools' sizes, SQLite's memory, job runs by kind and outcome, the queue's depth by status,
-//! rendered in the text exposition format at `/metrics`.
+//! database pools' sizes, SQLite's memory, job runs by kind and outcome, the queue's depth by
+//! status, the process's memory, CPU and open files, rendered in the text exposition format at
+//! `/metrics` (on the API and, with `--metrics-addr`, on a worker).
 
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use axum::http::Method;
@@ -13,6 +15,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use super::process::ProcessStats;
 use crate::db::Db;
 use crate::sandbox::SandboxMetrics;
 
@@ -60,6 +63,9 @@ pub struct Metrics {
     pub sandbox: SandboxMetrics,
     theirstack_jobs_today: Gauge,
     theirstack_daily_cap: Gauge,
+    process_resident: Gauge,
+    process_cpu: Gauge<f64, AtomicU64>,
+    process_open_fds: Gauge,
 }
 
 /// 0.25 ms up to about 4 s, doubling.
@@ -99,7 +105,8 @@ impl Default for Metrics {
         );
         registry.register(
             "queue_jobs",
-            "Jobs in the queue by status",
+            "Jobs in the queue by status, counted in the database: one number for every \
+             instance and worker, not this process's own",
             queue_depth.clone(),
         );
         let sqlite_memory = Gauge::default();
@@ -136,7 +143,28 @@ impl Default for Metrics {
             "The configured daily cap on TheirStack jobs requested",
             theirstack_daily_cap.clone(),
         );
+        let process_resident = Gauge::default();
+        let process_cpu = Gauge::<f64, AtomicU64>::default();
+        let process_open_fds = Gauge::default();
+        registry.register(
+            "process_resident_memory_bytes",
+            "Resident memory of this process",
+            process_resident.clone(),
+        );
+        registry.register(
+            "process_cpu_seconds",
+            "CPU time this process has used, user and system",
+            process_cpu.clone(),
+        );
+        registry.register(
+            "process_open_fds",
+            "File descriptors this process has open",
+            process_open_fds.clone(),
+        );
         Metrics {
+            process_resident,
+            process_cpu,
+            process_open_fds,
             theirstack_jobs_today,
             theirstack_daily_cap,
             sandbox,
@@ -238,6 +266,10 @@ impl Metrics {
         if let Some(bytes) = db.sqlite_memory_bytes() {
             self.sqlite_memory.set(bytes);
         }
+        let process = ProcessStats::read();
+        self.process_resident.set(process.resident_bytes);
+        self.process_cpu.set(process.cpu_seconds);
+        self.process_open_fds.set(process.open_fds);
         let mut out = String::new();
         if let Err(err) = encode(&mut out, &self.registry) {
             tracing::error!(error = %err, "could not encode metrics");

@@ -2,12 +2,13 @@
 //! trailing-slash handling, the JSON 404/405 answers, and turning a panic into a clean 500.
 
 pub mod metrics;
+pub mod process;
 
 use std::any::Any;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -54,13 +55,37 @@ const DATABASE_FREE_PREFIXES: &[&str] = &["/health", "/metrics", "/api/docs", "/
 pub async fn database_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if state.db.is_down() && !DATABASE_FREE_PREFIXES.iter().any(|p| path.starts_with(p)) {
-        return ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned()).into_response();
+        let drained = drain_body(req).await;
+        let mut response = ApiError::Unavailable(DATABASE_UNAVAILABLE.to_owned()).into_response();
+        if !drained {
+            // The rest of the body is still on the wire: reusing the connection would read it
+            // as the next request, so the client is told to open a new one.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        return response;
     }
     let response = next.run(req).await;
     if response.extensions().get::<DatabaseUnreachable>().is_some() {
         state.db.report_unreachable();
     }
     response
+}
+
+/// The most of an unanswered request's body read (and dropped) before an early answer.
+const DRAIN_LIMIT: usize = 1024 * 1024;
+/// How long an early answer waits for that body.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Reads a request's body to its end so the keep-alive connection stays in step for the
+/// client's next request; false when it was too large or too slow (close the connection then).
+async fn drain_body(req: Request) -> bool {
+    let body = req.into_body();
+    matches!(
+        tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await,
+        Ok(Ok(_))
+    )
 }
 
 /// Logs one line per request (method, route, status, duration, request id) and records it in

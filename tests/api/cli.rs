@@ -446,3 +446,39 @@ fn subscriptions_are_granted_and_ended_from_the_command_line() {
         stderr(&unknown)
     );
 }
+
+#[test]
+fn a_worker_with_a_metrics_address_answers_probes_and_metrics_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = spawn_logging_json(dir.path(), &["worker", "--metrics-addr", &addr]);
+    wait_until_ready(&addr);
+    let health = http_get(&addr, "/healthz").unwrap();
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.ends_with(r#"{"status":"ok"}"#),
+        "{health}"
+    );
+    let ready = http_get(&addr, "/readyz").unwrap();
+    assert!(ready.ends_with(r#"{"status":"ready"}"#), "{ready}");
+    let metrics = http_get(&addr, "/metrics").unwrap();
+    for series in [
+        "careerhub_queue_jobs{status=\"queued\"} 0",
+        "careerhub_process_resident_memory_bytes ",
+        "careerhub_process_open_fds ",
+        "careerhub_process_cpu_seconds ",
+    ] {
+        assert!(metrics.contains(series), "{series} missing from {metrics}");
+    }
+    // The API is not served there.
+    assert!(
+        http_get(&addr, "/api/portfolios/")
+            .unwrap()
+            .starts_with("HTTP/1.1 404")
+    );
+    stop_with_sigterm(child);
+}

@@ -354,3 +354,32 @@ async fn an_owner_with_a_job_running_waits_for_owners_with_none() {
         [Some(a), Some(b), Some(a), Some(b), Some(a), Some(a)]
     );
 }
+
+#[tokio::test]
+async fn succeeded_jobs_past_their_retention_are_pruned_and_failed_ones_kept() {
+    let app = TestApp::new().await;
+    let done = enqueue(&app, NewJob::new(kinds::MARKET_SYNC_ALL, json!({})))
+        .await
+        .unwrap();
+    assert_eq!(run_once(&app, "w1").await, Some((done, Outcome::Succeeded)));
+    let poison = enqueue(&app, NewJob::new("no.such.kind", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(run_once(&app, "w1").await, Some((poison, Outcome::Failed)));
+    let week = chrono::Duration::days(7);
+    let conn = app.state.db.writer();
+    // Not yet a week old: kept.
+    let now = app.state.clock.now_utc();
+    assert_eq!(queue::prune_succeeded(conn, now - week).await.unwrap(), 0);
+    app.state.clock.advance(Duration::from_secs(8 * 86_400));
+    let later = app.state.clock.now_utc();
+    assert_eq!(queue::prune_succeeded(conn, later - week).await.unwrap(), 1);
+    assert!(
+        job::Entity::find_by_id(done)
+            .one(conn)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(stored(&app, poison).await.status, "failed");
+}
