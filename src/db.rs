@@ -313,16 +313,28 @@ pub fn is_connection_error(err: &DbErr) -> bool {
     use sea_orm::RuntimeErr;
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            **e,
-            sea_orm::sqlx::Error::Io(_)
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                sea_orm::sqlx::Error::Io(_)
                 | sea_orm::sqlx::Error::PoolTimedOut
                 | sea_orm::sqlx::Error::PoolClosed
                 | sea_orm::sqlx::Error::WorkerCrashed
-                | sea_orm::sqlx::Error::Tls(_)
-        ),
+                | sea_orm::sqlx::Error::Tls(_) => true,
+                sea_orm::sqlx::Error::Database(db) => {
+                    db.code().is_some_and(|code| is_connection_sqlstate(&code))
+                }
+                _ => false,
+            }
+        }
         _ => false,
     }
+}
+
+/// PostgreSQL's codes for "this connection or server is going away or not there": class 08
+/// (connection exception), 57P01-57P03 (administrator or crash shutdown, cannot connect now:
+/// a restart), 53300 (too many connections). The same query succeeds once the server is back.
+fn is_connection_sqlstate(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
 }
 
 /// True when the database could not write because its disk is full (SQLite's `SQLITE_FULL`,
@@ -357,6 +369,16 @@ mod tests {
         let db_path = dir.path().join("nested/deeper/app.db");
         ensure_sqlite_parent_dir(&format!("sqlite://{}?mode=rwc", db_path.display())).unwrap();
         assert!(db_path.parent().unwrap().is_dir());
+    }
+
+    #[test]
+    fn shutdowns_and_connection_exceptions_are_connection_errors() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08001", "53300"] {
+            assert!(is_connection_sqlstate(code), "{code}");
+        }
+        for code in ["23505", "42P01", "53100", "40001"] {
+            assert!(!is_connection_sqlstate(code), "{code}");
+        }
     }
 
     #[test]

@@ -156,6 +156,10 @@ impl ApiError {
     }
 }
 
+/// What every 503 tells a client to wait: a restarting database or a provider's hiccup is
+/// usually over within seconds, and the database guard answers at once meanwhile.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 /// Whole seconds a client should wait, never 0 (a 0 would invite an immediate retry).
 fn retry_after_secs(wait: Duration) -> u64 {
     let rounded_up = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -189,6 +193,12 @@ impl IntoResponse for ApiError {
                 headers.insert(
                     header::RETRY_AFTER,
                     HeaderValue::from(retry_after_secs(*wait)),
+                );
+            }
+            ApiError::Unavailable(_) => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
                 );
             }
             _ => {}

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use careerhub::config::Secret;
 use careerhub::error::DATABASE_UNAVAILABLE;
 use serde_json::json;
@@ -96,18 +96,32 @@ async fn postgres_outage_answers_503_and_recovers_without_a_restart() {
 
     proxy.cut().await;
     let unavailable = json!({ "detail": DATABASE_UNAVAILABLE });
-    app.get("/api/portfolios/", Some(&token))
-        .await
-        .assert(StatusCode::SERVICE_UNAVAILABLE, unavailable.clone());
+    let first = app.get("/api/portfolios/", Some(&token)).await;
+    first.assert(StatusCode::SERVICE_UNAVAILABLE, unavailable.clone());
+    assert_eq!(first.header("retry-after"), Some("2"));
     assert!(
         app.state.db.is_down(),
         "the failed request marked the database down"
     );
-    // Answered by the guard, without waiting for a connection; routes that need no database
-    // still answer.
-    app.get("/api/portfolios/", Some(&token))
-        .await
-        .assert(StatusCode::SERVICE_UNAVAILABLE, unavailable);
+    // Answered by the guard, without waiting for a connection (a body read first, so the
+    // connection stays in step); routes that need no database still answer.
+    let guarded = app.get("/api/portfolios/", Some(&token)).await;
+    guarded.assert(StatusCode::SERVICE_UNAVAILABLE, unavailable.clone());
+    assert_eq!(guarded.header("retry-after"), Some("2"));
+    let posted = app
+        .call(
+            Method::POST,
+            "/api/portfolios/",
+            Some(json!({"title": "During the outage"})),
+            Some(&token),
+        )
+        .await;
+    posted.assert(StatusCode::SERVICE_UNAVAILABLE, unavailable);
+    assert_eq!(
+        posted.header("connection"),
+        None,
+        "a small body is read, the connection kept"
+    );
     app.get("/healthz", None)
         .await
         .assert_status(StatusCode::OK);
