@@ -11,8 +11,12 @@ pub mod ai;
 pub mod app;
 /// CPU-heavy work (hashing, decoding, parsing) on the blocking pool, a bounded number at a time.
 pub mod blocking;
-/// Per-user in-process caches of hot views, invalidated by every write in this process.
+/// Per-user in-process caches of hot views, invalidated by every write (`changes` for other
+/// processes' writes).
 pub mod cache;
+/// Cross-instance cache invalidation over PostgreSQL LISTEN/NOTIFY, and the gate that keeps
+/// caches off while it is not listening.
+pub mod changes;
 /// The command line: `serve`, `migrate`, `createsuperuser`, `openapi`, `import-django-users`.
 pub mod cli;
 /// A monotonic clock that tests can move forward (rate limits recover without sleeping).
@@ -63,6 +67,8 @@ pub mod queue;
 pub mod quota;
 /// Per-address and per-account rate limits for the login, register and token routes.
 pub mod ratelimit;
+/// The rate-limit budgets every instance shares on PostgreSQL.
+pub mod ratelimit_shared;
 /// Resumes: uploaded files with their text, and Grooya's JSON resumes.
 pub mod resumes;
 /// THE route table: every path of every product, once.

@@ -2,12 +2,13 @@
 //! metrics), cheap to clone.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::accounts::tokens::TokenKeys;
 use crate::accounts::user::Account;
 use crate::ai::ChatClient;
 use crate::cache::UserCache;
+use crate::changes::{self, CacheGate};
 use crate::clock::AppClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -56,6 +57,10 @@ pub struct Inner {
     pub analysis_streams: StreamSlots,
     /// The parser children for untrusted documents.
     pub sandbox: Sandbox,
+    /// Closed while other processes' writes cannot be heard (`changes`).
+    pub cache_gate: CacheGate,
+    /// Stops the change listener when the state goes.
+    change_listener: OnceLock<tokio::sync::watch::Sender<()>>,
 }
 
 /// Market answers shared between requests (see `market::cache`).
@@ -81,31 +86,57 @@ impl AppState {
         let ai = config.ai.clone().map(ChatClient::new).transpose()?;
         let metrics = Metrics::default();
         let sandbox = Sandbox::new(config.sandbox.clone(), metrics.sandbox.clone());
-        Ok(AppState(Arc::new(Inner {
+        // One process writes SQLite; on PostgreSQL the caches open once the listener hears.
+        let cache_gate = if config.is_sqlite() {
+            CacheGate::open()
+        } else {
+            CacheGate::closed()
+        };
+        let state = AppState(Arc::new(Inner {
+            change_listener: OnceLock::new(),
             sandbox,
             storage,
             fetcher,
             ai,
-            public_pages: PublicPages::new(config.public_page_cache_ttl),
+            public_pages: PublicPages::new(config.public_page_cache_ttl, cache_gate.clone()),
             analysis_streams: StreamSlots::default(),
             tokens: TokenKeys::from_config(&config),
-            auth_limiter: AuthRateLimiter::new(config.auth_rate_limits, clock.clone()),
-            accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
-            industry_profiles: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES),
+            auth_limiter: if config.is_sqlite() {
+                AuthRateLimiter::new(config.auth_rate_limits, clock.clone())
+            } else {
+                AuthRateLimiter::shared(config.auth_rate_limits, clock.clone(), db.writer().clone())
+            },
+            accounts: UserCache::new(config.account_cache_ttl, CACHE_ENTRIES, cache_gate.clone()),
+            industry_profiles: UserCache::new(
+                config.account_cache_ttl,
+                CACHE_ENTRIES,
+                cache_gate.clone(),
+            ),
             profile_writer: ProfileWriter::start(db.writer().clone()),
             metrics,
             clock,
             market: MarketCaches {
-                trending: Cached::new(config.market_cache_ttl),
-                role_skills: Cached::new(config.market_cache_ttl),
+                trending: Cached::new(config.market_cache_ttl, cache_gate.clone()),
+                role_skills: Cached::new(config.market_cache_ttl, cache_gate.clone()),
             },
             theirstack: config
                 .theirstack
                 .clone()
                 .map(|c| TheirStack::new(c).expect("an HTTP client with the default TLS settings")),
+            cache_gate,
             db,
             config,
-        })))
+        }));
+        if !state.config.is_sqlite() {
+            let target = changes::ListenerTarget {
+                url: state.config.database_url.expose().to_owned(),
+                pool: state.db.writer().get_postgres_connection_pool().clone(),
+            };
+            let stop =
+                changes::spawn_listener(Arc::downgrade(&state.0), target, state.cache_gate.clone());
+            let _ = state.change_listener.set(stop);
+        }
+        Ok(state)
     }
 }
 

@@ -313,7 +313,7 @@ pub async fn authenticate(
     id: LoginId<'_>,
     password: &str,
 ) -> ApiResult<Option<user::Model>> {
-    state.auth_limiter.check_address(ip)?;
+    state.auth_limiter.check_address(ip).await?;
     let db = &state.db;
     let candidates = login_candidates(db, id).await?;
     let keys: Vec<AccountKey> = if candidates.is_empty() {
@@ -321,7 +321,7 @@ pub async fn authenticate(
     } else {
         candidates.iter().map(|c| AccountKey::Id(c.id)).collect()
     };
-    state.auth_limiter.check_accounts(&keys)?;
+    state.auth_limiter.check_accounts(&keys).await?;
     if candidates.is_empty() {
         passwords::verify_dummy(password.to_owned()).await;
         return Ok(None);
@@ -379,7 +379,7 @@ async fn record_login(db: &Db, user: user::Model, password: &str) -> ApiResult<u
 /// where any 429 would log the user out.
 pub async fn refresh_token_pair(state: &AppState, ip: IpAddr, token: &str) -> ApiResult<TokenPair> {
     let Ok(claims) = state.tokens.verify(token, TokenType::Refresh) else {
-        state.auth_limiter.check_address(ip)?;
+        state.auth_limiter.check_address(ip).await?;
         return Err(ApiError::TokenInvalid);
     };
     if is_revoked(&state.db, &claims.jti).await? {

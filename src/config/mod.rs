@@ -132,6 +132,8 @@ pub struct Config {
     /// How long a worker's claim on a job lasts unrenewed: a job whose worker died runs again
     /// this long after the worker's last renewal (it renews every third of it).
     pub job_lease: Duration,
+    /// How long succeeded jobs are kept before the worker deletes them; `None` keeps them.
+    pub job_retention: Option<Duration>,
     /// The parser children that read untrusted documents.
     pub sandbox: SandboxConfig,
     pub user_limits: UserLimits,
@@ -189,6 +191,7 @@ impl fmt::Debug for Config {
             .field("public_page_cache_ttl", &self.public_page_cache_ttl)
             .field("sweep_interval", &self.sweep_interval)
             .field("job_lease", &self.job_lease)
+            .field("job_retention", &self.job_retention)
             .field("sandbox", &self.sandbox)
             .field("user_limits", &self.user_limits)
             .field("plan_prices", &self.plan_prices)
@@ -299,8 +302,8 @@ impl Config {
             public_page_cache_ttl: Duration::from_secs(parse_var(
                 &var,
                 "CAREERHUB_PUBLIC_CACHE_SECONDS",
-                // As with accounts: only one process can drop its copy on every write.
-                if is_sqlite_url(&database_url) { 30 } else { 0 },
+                // Every process drops its copy on any process's write (`changes`).
+                30,
             )?),
             sweep_interval: match parse_var(&var, "CAREERHUB_SWEEP_HOURS", 6u64)? {
                 0 => None,
@@ -309,6 +312,10 @@ impl Config {
             job_lease: Duration::from_secs(
                 parse_var(&var, "CAREERHUB_JOB_LEASE_SECONDS", 60u64)?.max(1),
             ),
+            job_retention: match parse_var(&var, "CAREERHUB_JOB_RETENTION_DAYS", 7u64)? {
+                0 => None,
+                days => Some(Duration::from_secs(86_400 * days)),
+            },
             sandbox: providers::sandbox_from(&var)?,
             plan_prices: crate::plans::Prices::parse(
                 &var("CAREERHUB_PLAN_PRICES").unwrap_or_default(),
@@ -352,9 +359,9 @@ impl Config {
             account_cache_ttl: Duration::from_secs(parse_var(
                 &var,
                 "CAREERHUB_ACCOUNT_CACHE_SECONDS",
-                // Only a single process can invalidate its own cache on every write: that is
-                // the embedded SQLite setup. With PostgreSQL, instances may write concurrently.
-                if is_sqlite_url(&database_url) { 30 } else { 0 },
+                // On PostgreSQL every instance hears every write (`changes`) and serves from
+                // the cache only while it can.
+                30,
             )?),
             theirstack: theirstack_from(&var)?,
             market_cache_ttl: Duration::from_secs(parse_var(
@@ -418,6 +425,7 @@ impl Config {
             public_page_cache_ttl: Duration::from_secs(30),
             sweep_interval: None,
             job_lease: Duration::from_secs(60),
+            job_retention: None,
             sandbox: SandboxConfig::for_this_program(),
             user_limits: UserLimits::default(),
             plan_prices: crate::plans::Prices::default(),

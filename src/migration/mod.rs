@@ -22,6 +22,8 @@ mod m20261202_000016_breneo_accounts;
 mod m20261202_000017_grooya_frontend;
 mod m20261202_000018_posting_details;
 mod m20261202_000019_resume_text_status;
+mod m20261202_000020_change_notifications;
+mod m20261202_000021_rate_limits;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_grooya_frontend::Migration),
             Box::new(m20261202_000018_posting_details::Migration),
             Box::new(m20261202_000019_resume_text_status::Migration),
+            Box::new(m20261202_000020_change_notifications::Migration),
+            Box::new(m20261202_000021_rate_limits::Migration),
         ]
     }
 }

@@ -183,7 +183,7 @@ pub async fn register(
     GrooyaJson { body, .. }: GrooyaJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<AuthResponse>)> {
     let new_user = validate_registration(body)?;
-    state.auth_limiter.check(ip, Some(&new_user.email))?;
+    state.auth_limiter.check(ip, Some(&new_user.email)).await?;
     let user = service::create_user(&state.db, new_user)
         .await
         .map_err(registration_error)?;

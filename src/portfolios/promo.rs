@@ -214,7 +214,8 @@ pub async fn apply_promo_code(
     // Codes are words staff choose: tries share the login limits, so they cannot be guessed.
     state
         .auth_limiter
-        .check(ip, Some(&format!("promo-code:{}", user.id())))?;
+        .check(ip, Some(&format!("promo-code:{}", user.id())))
+        .await?;
     let typed = normalize(body.code.as_deref().unwrap_or_default());
     if typed.is_empty() {
         return Err(ApiError::field("code", "This field may not be blank."));

@@ -8,6 +8,7 @@
 //! drops its entry.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -27,12 +28,14 @@ use super::projects::{ProjectResponse, project};
 use super::skills::GrooyaSkill;
 use super::wire;
 use crate::accounts::{user, user_skill};
+use crate::changes::CacheGate;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Path;
 use crate::state::AppState;
 
-/// Browsers and CDNs may reuse a page this long, then revalidate with its tag.
-const CACHE_CONTROL: &str = "public, max-age=60";
+/// Browsers and CDNs keep the page but revalidate it with its tag on every use (a 304 is
+/// cheap), so an unpublished or edited page is gone everywhere at once.
+const CACHE_CONTROL: &str = "public, no-cache";
 /// At most this many pages are kept in memory.
 const MAX_ENTRIES: usize = 10_000;
 
@@ -91,24 +94,37 @@ impl RenderedPage {
     }
 }
 
-/// When a page was rendered, and the page (`None`: no published portfolio has the slug).
-type Entry = (Instant, Option<Arc<RenderedPage>>);
+/// When a page was rendered, and the page.
+type Entry = (Instant, Arc<RenderedPage>);
 
-/// Rendered public pages by slug.
+/// Rendered public pages by slug. Only published pages are kept: a scan of random slugs costs
+/// one indexed lookup each and evicts nothing.
 pub struct PublicPages {
     ttl: Duration,
     entries: RwLock<HashMap<String, Entry>>,
+    /// Bumped by every forget; a render that started before a bump is not kept.
+    epoch: AtomicU64,
+    gate: CacheGate,
 }
 
 impl PublicPages {
-    pub fn new(ttl: Duration) -> PublicPages {
+    pub fn new(ttl: Duration, gate: CacheGate) -> PublicPages {
         PublicPages {
             ttl,
             entries: RwLock::new(HashMap::new()),
+            epoch: AtomicU64::new(0),
+            gate,
         }
     }
 
-    fn get(&self, slug: &str) -> Option<Option<Arc<RenderedPage>>> {
+    fn serves(&self) -> bool {
+        !self.ttl.is_zero() && self.gate.is_open()
+    }
+
+    fn get(&self, slug: &str) -> Option<Arc<RenderedPage>> {
+        if !self.serves() {
+            return None;
+        }
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries
             .get(slug)
@@ -116,11 +132,19 @@ impl PublicPages {
             .map(|(_, page)| page.clone())
     }
 
-    fn put(&self, slug: &str, page: Option<Arc<RenderedPage>>) {
-        if self.ttl.is_zero() {
+    /// Read before loading a page; pass it to [`PublicPages::put`].
+    fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    fn put(&self, slug: &str, page: Arc<RenderedPage>, epoch: u64) {
+        if !self.serves() {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if self.epoch.load(Ordering::Acquire) != epoch {
+            return;
+        }
         if entries.len() >= MAX_ENTRIES {
             let ttl = self.ttl;
             entries.retain(|_, (at, _)| at.elapsed() < ttl);
@@ -134,6 +158,7 @@ impl PublicPages {
     /// Drops a slug's page: call after every write to a portfolio that has (or had) it.
     pub fn forget(&self, slug: &str) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.epoch.fetch_add(1, Ordering::AcqRel);
         entries.remove(&slug.to_lowercase());
     }
 
@@ -141,7 +166,15 @@ impl PublicPages {
     /// name, plan).
     pub fn forget_owner(&self, user_id: i64) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (_, page)| page.as_ref().is_none_or(|page| page.owner != user_id));
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        entries.retain(|_, (_, page)| page.owner != user_id);
+    }
+
+    /// Drops every page (changes may have been missed).
+    pub fn clear(&self) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
     }
 }
 
@@ -156,15 +189,18 @@ async fn published(state: &AppState, slug: &str) -> ApiResult<Option<portfolio::
 async fn load(state: &AppState, slug: &str) -> ApiResult<Option<Arc<RenderedPage>>> {
     let key = slug.to_lowercase();
     if let Some(cached) = state.public_pages.get(&key) {
-        return Ok(cached);
+        return Ok(Some(cached));
     }
+    let epoch = state.public_pages.epoch();
     let row = match published(state, &key).await? {
         // A slug stored before slugs were lowercase, whose lowercase form was taken.
         None if key != slug => return render(state, published(state, slug).await?).await,
         row => row,
     };
     let page = render(state, row).await?;
-    state.public_pages.put(&key, page.clone());
+    if let Some(page) = &page {
+        state.public_pages.put(&key, page.clone(), epoch);
+    }
     Ok(page)
 }
 
@@ -262,19 +298,31 @@ fn matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|tag| tag == "*" || tag == ours)
 }
 
-/// Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`).
+/// Whether the client takes gzip: `Accept-Encoding` names it (or `*`) with a weight above zero.
+/// A zero weight in any spelling (`q=0`, `Q=0.000`) refuses it, and gzip's own entry wins over
+/// `*` (`gzip;q=0, *` refuses gzip).
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
+    let mut gzip = None;
+    let mut any = None;
+    let codings = headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| p.replace(' ', "") == "q=0");
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
+        .flat_map(|v| v.split(','));
+    for coding in codings {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let weight = parts
+            .filter_map(|p| p.split_once('='))
+            .find(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+            .map_or(1.0, |(_, value)| value.trim().parse::<f32>().unwrap_or(0.0));
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(weight);
+        } else if name == "*" {
+            any = Some(weight);
+        }
+    }
+    gzip.or(any).is_some_and(|weight| weight > 0.0)
 }
 
 /// A published portfolio, for anyone; gzip-compressed for clients that take it.
@@ -313,4 +361,37 @@ pub async fn get_public_portfolio(
         return Ok((cache, [json, gzip], page.gzip.clone()).into_response());
     }
     Ok((cache, [json], page.body.clone()).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(values: &[&str]) -> bool {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(header::ACCEPT_ENCODING, value.parse().unwrap());
+        }
+        accepts_gzip(&headers)
+    }
+
+    #[test]
+    fn a_zero_weight_in_any_spelling_refuses_gzip() {
+        assert!(accepts(&["gzip"]));
+        assert!(accepts(&["br;q=1.0, gzip;q=0.8"]));
+        assert!(accepts(&["*"]));
+        assert!(accepts(&["deflate", "GZIP ; Q=0.5"]));
+        for refused in [
+            "gzip;q=0",
+            "gzip;q=0.0",
+            "gzip; Q=0.000",
+            "gzip;q = 0",
+            "gzip;q=0, *",
+            "br",
+            "*;q=0",
+        ] {
+            assert!(!accepts(&[refused]), "{refused}");
+        }
+        assert!(!accepts(&[]));
+    }
 }

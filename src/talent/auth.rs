@@ -148,7 +148,7 @@ pub async fn register(
         Err(err) => return Err(for_the_signup_page(err)),
     };
     let (new_user, fields) = account;
-    state.auth_limiter.check(ip, Some(&new_user.email))?;
+    state.auth_limiter.check(ip, Some(&new_user.email)).await?;
     let (secret, now) = (&state.config.jwt_secret, state.clock.now_utc());
     let user = service::create_user_then(&state.db, new_user, async |txn, user| {
         profile::insert(txn, profile_row(&fields), user.id).await?;

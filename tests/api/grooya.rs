@@ -267,7 +267,7 @@ async fn the_public_page_is_cacheable_revalidates_with_304_and_disappears_when_u
                "owner": {"id": user.id.to_string(), "name": "Test User", "title": "", "avatarUrl": "",
                    "subscription": {"tier": "free"}}})
     );
-    assert_eq!(page.header("cache-control"), Some("public, max-age=60"));
+    assert_eq!(page.header("cache-control"), Some("public, no-cache"));
     let vary: Vec<&str> = page
         .headers
         .get_all("vary")

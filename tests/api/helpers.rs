@@ -70,6 +70,26 @@ impl TestApp {
         }
     }
 
+    /// Another instance on this test's database (on PostgreSQL the same schema), as a second
+    /// `careerhub serve` would be; it leaves the schema to this one.
+    pub async fn second_instance(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.state.config.clone();
+        adjust(&mut config);
+        let state = careerhub::server::prepare(config)
+            .await
+            .expect("database ready");
+        TestApp {
+            app: app::build(state.clone()),
+            state,
+            _dir: tempfile::tempdir().expect("temp dir"),
+            pg_schema: None,
+        }
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        self.pg_schema.is_some()
+    }
+
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
         let response = self.app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();

@@ -109,7 +109,7 @@ pub async fn register_with_code(
         return Err(with_detail(errors));
     }
     let (email, password) = (email.unwrap_or_default(), password.unwrap_or_default());
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     if service::email_exists(state.db.reader(), &email).await? {
         let mut errors = FieldErrors::default();
         errors.add("email", EXISTS);
@@ -162,7 +162,7 @@ pub async fn verify_code(
     Json(body): Json<EmailCodeRequest>,
 ) -> ApiResult<Json<Value>> {
     let (email, code) = email_and_code(&body)?;
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     let now = state.clock.now_utc();
     let secret = &state.config.jwt_secret;
     let db = &state.db;
@@ -245,7 +245,7 @@ pub async fn resend_code(
     let email = errors.required("email", body.email.as_deref());
     errors.into_result()?;
     let email = service::normalize_email(email.unwrap_or_default());
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     let now = state.clock.now_utc();
     let secret = &state.config.jwt_secret;
     let db = &state.db;
@@ -280,7 +280,7 @@ pub async fn request_password_reset(
     else {
         return Err(reset_error("Enter your email address."));
     };
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     if let Some(account) = service::find_by_email(state.db.reader(), &email).await?
         && account.is_active
     {
@@ -308,7 +308,7 @@ pub async fn verify_password_reset(
     Json(body): Json<EmailCodeRequest>,
 ) -> ApiResult<Json<Value>> {
     let (email, code) = email_and_code(&body).map_err(|_| reset_error(BAD_CODE))?;
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     let now = state.clock.now_utc();
     let secret = &state.config.jwt_secret;
     codes::check(
@@ -345,7 +345,7 @@ pub async fn set_new_password(
     if let Some(problem) = django_password_problems(&password).into_iter().next() {
         return Err(reset_error(&problem));
     }
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
     let now = state.clock.now_utc();
     let secret = &state.config.jwt_secret;
     let db = &state.db;

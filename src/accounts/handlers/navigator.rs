@@ -101,7 +101,7 @@ pub async fn register(
     let max_roles = state.config.user_limits.target_roles;
     let target_roles = clean_target_roles(body.target_roles.unwrap_or_default(), max_roles)?;
     let location = check_location(body.location)?;
-    state.auth_limiter.check(ip, Some(&email))?;
+    state.auth_limiter.check(ip, Some(&email)).await?;
 
     let names = Names::from_full_name(&body.full_name);
     let new_user = NewUser {
