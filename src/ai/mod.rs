@@ -40,8 +40,12 @@ pub struct AiConfig {
 pub enum AiError {
     #[error("the AI provider did not answer in time")]
     Timeout,
-    #[error("the AI provider is unavailable (HTTP {0})")]
-    Status(u16),
+    #[error("the AI provider is unavailable (HTTP {status})")]
+    Status {
+        status: u16,
+        /// The provider's `Retry-After`, when it sent one in seconds.
+        retry_after: Option<Duration>,
+    },
     #[error("the AI provider could not be reached")]
     Unreachable,
     #[error("the AI provider returned an invalid response: {0}")]
@@ -66,7 +70,7 @@ impl AiError {
     fn is_retryable(&self) -> bool {
         match self {
             AiError::Timeout | AiError::Unreachable => true,
-            AiError::Status(status) => *status == 429 || *status >= 500,
+            AiError::Status { status, .. } => *status == 429 || *status >= 500,
             AiError::InvalidResponse(_) => false,
         }
     }
@@ -100,7 +104,7 @@ impl ChatClient {
             match self.complete_once(system, user).await {
                 Err(err) if err.is_retryable() && attempt < self.config.retries => {
                     attempt += 1;
-                    let wait = Duration::from_millis(500 * 2u64.pow(attempt - 1));
+                    let wait = retry_wait(&err, attempt, self.config.timeout);
                     tracing::info!(error = %err, attempt, "AI provider call failed; retrying");
                     tokio::time::sleep(wait).await;
                 }
@@ -128,9 +132,8 @@ impl ChatClient {
             request = request.bearer_auth(key.expose());
         }
         let response = request.send().await.map_err(classify)?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(AiError::Status(status.as_u16()));
+        if !response.status().is_success() {
+            return Err(status_error(&response));
         }
         let reply = read_json(response, MAX_CHAT_REPLY_BYTES).await?;
         let content = reply
@@ -163,7 +166,7 @@ impl ChatClient {
         }
         let response = request.send().await.map_err(classify)?;
         if !response.status().is_success() {
-            return Err(AiError::Status(response.status().as_u16()));
+            return Err(status_error(&response));
         }
         let reply = read_json(response, MAX_IMAGE_REPLY_BYTES).await?;
         let encoded = reply
@@ -177,6 +180,33 @@ impl ChatClient {
             .decode(encoded)
             .map(bytes::Bytes::from)
             .map_err(|_| AiError::InvalidResponse("the image is not base64".into()))
+    }
+}
+
+/// A refused call, with the provider's `Retry-After` when it gave seconds.
+fn status_error(response: &reqwest::Response) -> AiError {
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    AiError::Status {
+        status: response.status().as_u16(),
+        retry_after,
+    }
+}
+
+/// How long to wait before retry number `attempt`: what the provider asked for when it said
+/// (never longer than one call's timeout: a longer wait is better spent failing over to the
+/// local engine or telling the user), else 0.5 s doubling.
+fn retry_wait(err: &AiError, attempt: u32, timeout: Duration) -> Duration {
+    match err {
+        AiError::Status {
+            retry_after: Some(asked),
+            ..
+        } => (*asked).min(timeout),
+        _ => Duration::from_millis(500 * 2u64.pow(attempt.saturating_sub(1).min(10))),
     }
 }
 
@@ -211,6 +241,24 @@ pub fn parse_json_object(content: &str) -> Result<Value, AiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_providers_retry_after_sets_the_wait_up_to_one_timeout() {
+        let throttled = |secs| AiError::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        let timeout = Duration::from_secs(60);
+        assert_eq!(
+            retry_wait(&throttled(7), 1, timeout),
+            Duration::from_secs(7)
+        );
+        assert_eq!(retry_wait(&throttled(600), 1, timeout), timeout);
+        assert_eq!(
+            retry_wait(&AiError::Timeout, 2, timeout),
+            Duration::from_millis(1000)
+        );
+    }
 
     #[test]
     fn fenced_and_bare_json_objects_parse() {

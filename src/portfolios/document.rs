@@ -162,8 +162,11 @@ impl From<portfolio::Model> for PortfolioResponse {
 
 /// `title` as a slug: lowercase ASCII letters and digits joined by single hyphens.
 pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars() {
+    // Letters of any script are spelled in ASCII first ("Ü" as "U", "北京" as "Bei Jing"), so a
+    // title in another language keeps its words instead of losing every letter.
+    let spelled = deunicode::deunicode(title);
+    let mut slug = String::with_capacity(spelled.len());
+    for c in spelled.chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -330,7 +333,9 @@ mod tests {
             slugify("  Jane's Portfolio: 2026 edition!! "),
             "jane-s-portfolio-2026-edition"
         );
-        assert_eq!(slugify("Ünïcode ✨"), "n-code");
+        assert_eq!(slugify("Ünïcode ✨"), "unicode-sparkles");
+        assert_eq!(slugify("Café Zürich"), "cafe-zurich");
+        assert_eq!(slugify("北京 Portfolio"), "bei-jing-portfolio");
         assert_eq!(slugify("!!!"), "portfolio");
         let generated = generated_slug("My Site");
         assert!(generated.starts_with("my-site-") && generated.len() == "my-site-".len() + 6);
