@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
+/// How far an attempt's clock may lag the latest one already spent. Concurrent attempts read
+/// the clock before they queue on the row, so one that read it a few microseconds earlier may
+/// be applied after one that read it later, and would find the burst "ahead" of it by that much;
+/// instances' clocks also differ slightly. Far below any interval (a second at 60 a minute), so
+/// it never adds an attempt to a budget, only lets an attempt through a little early.
+const CLOCK_SLACK_US: i64 = 250_000;
+
 /// A budget of `per_minute` attempts a minute on PostgreSQL.
 #[derive(Clone, Copy, Debug)]
 pub struct SharedBudget {
@@ -38,13 +45,14 @@ impl SharedBudget {
                 DbBackend::Postgres,
                 "INSERT INTO rate_limits (key, tat_us) VALUES ($1, $2 + $3) \
                  ON CONFLICT (key) DO UPDATE SET tat_us = GREATEST(rate_limits.tat_us, $2) + $3 \
-                 WHERE GREATEST(rate_limits.tat_us, $2) + $3 - $2 <= $4 \
+                 WHERE GREATEST(rate_limits.tat_us, $2) + $3 - $2 <= $4 + $5 \
                  RETURNING tat_us",
                 [
                     key.into(),
                     now_us.into(),
                     self.interval_us.into(),
                     self.burst_us.into(),
+                    CLOCK_SLACK_US.into(),
                 ],
             ))
             .await?;

@@ -10,7 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::job_posting;
-use super::rollups::{self, Dimension, Summed, Tally, TrendFields};
+use super::rollups::{self, Tally};
+use super::window::{self, Summed, TrendFields};
 use crate::accounts::user::StringList;
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -61,8 +62,8 @@ pub struct Trending {
 /// What trending reads of one posting, as stored.
 type TrendRow = (StringList, String, Option<i64>, Option<i64>, Option<bool>);
 
-/// `GET /market/trending` over the postings scraped within `days`: the window's whole days from
-/// the daily rollups, its first partial day from the postings.
+/// `GET /market/trending` over the postings scraped within `days`: the rollup buckets that cover
+/// the window and part of its first day from the postings (`window::plan`).
 pub async fn trending(
     conn: &impl ConnectionTrait,
     days: i64,
@@ -70,22 +71,15 @@ pub async fn trending(
     locations_limit: usize,
     now: DateTime<Utc>,
 ) -> Result<Trending, DbErr> {
-    let since = now - Duration::days(days);
-    let first_day = rollups::day_of(since);
-    let dimensions = [
-        Dimension::Total,
-        Dimension::Technology,
-        Dimension::Location,
-        Dimension::Remote,
-    ];
+    let plan = window::plan(now - Duration::days(days));
     // Two independent reads: on a pool they run on two connections at once.
     let (partial, summed) = futures::try_join!(
-        rollups::partial_day(conn, since, rollups::start_of_day(first_day + 1)),
-        rollups::summed_after(conn, &dimensions, "", first_day),
+        window::trend_fields(conn, plan.postings_from, plan.postings_until),
+        window::summed(conn, "", &plan.cover),
     )?;
     let mut counts = TrendCounts::default();
     for posting in &partial {
-        counts.add_posting(posting);
+        counts.add_posting(posting, plan.postings_sign);
     }
     for summed in summed {
         counts.add_summed(summed);
@@ -104,7 +98,7 @@ pub async fn trending_recount(
 ) -> Result<Trending, DbErr> {
     let mut counts = TrendCounts::default();
     for (slugs, location, min, max, remote) in trend_rows(conn, now - Duration::days(days)).await? {
-        counts.add_posting(&(slugs.0, location, min, max, remote));
+        counts.add_posting(&(slugs.0, location, min, max, remote), 1);
     }
     Ok(counts.finish(days, skills_limit, locations_limit, now))
 }
@@ -130,44 +124,40 @@ async fn trend_rows(
         .await
 }
 
-/// Trending's counters, fed by postings or by rollup sums.
+/// Trending's counters, fed by postings (counted in or out) or by rollup sums; signed, since a
+/// window's first day may be a day's rollups less its postings before the window.
 #[derive(Default)]
 struct TrendCounts {
-    total: u64,
-    technologies: HashMap<String, u64>,
+    total: i64,
+    technologies: HashMap<String, i64>,
     /// Postings and salary sums by location ("" for none: counted in salaries only).
     locations: HashMap<String, Tally>,
-    remote: u64,
-    onsite: u64,
+    remote: i64,
+    onsite: i64,
 }
 
 impl TrendCounts {
-    fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendFields) {
-        self.total += 1;
-        self.add_technologies(slugs);
+    fn add_posting(&mut self, (slugs, location, min, max, remote): &TrendFields, sign: i64) {
+        self.total += sign;
+        for key in rollups::technology_keys(slugs) {
+            *self.technologies.entry(key.into_owned()).or_default() += sign;
+        }
         let entry = self.locations.entry(location.clone()).or_default();
-        entry.postings += 1;
+        entry.postings += sign;
         if let (Some(min), Some(max)) = (min, max) {
-            entry.salary_count += 1;
-            entry.salary_min_sum += min;
-            entry.salary_max_sum += max;
+            entry.salary_count += sign;
+            entry.salary_min_sum += sign * min;
+            entry.salary_max_sum += sign * max;
         }
         match remote {
-            Some(true) => self.remote += 1,
-            Some(false) => self.onsite += 1,
+            Some(true) => self.remote += sign,
+            Some(false) => self.onsite += sign,
             None => {}
         }
     }
 
-    /// One posting's technologies, each counted once.
-    fn add_technologies(&mut self, slugs: &[String]) {
-        for key in rollups::technology_keys(slugs) {
-            *self.technologies.entry(key.into_owned()).or_default() += 1;
-        }
-    }
-
     fn add_summed(&mut self, summed: Summed) {
-        let postings = summed.postings.max(0) as u64;
+        let postings = summed.postings;
         match summed.dimension.as_str() {
             "total" => self.total += postings,
             "technology" => *self.technologies.entry(summed.key).or_default() += postings,
@@ -191,8 +181,14 @@ impl TrendCounts {
         locations_limit: usize,
         now: DateTime<Utc>,
     ) -> Trending {
-        let total = self.total;
-        let ranked_technologies = ranked(self.technologies.into_iter().collect(), skills_limit);
+        let total = self.total.max(0) as u64;
+        let technologies = self
+            .technologies
+            .into_iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(technology, count)| (technology, count as u64))
+            .collect();
+        let ranked_technologies = ranked(technologies, skills_limit);
         let mut salary_trends: Vec<SalaryTrend> = self
             .locations
             .iter()
@@ -219,7 +215,10 @@ impl TrendCounts {
         let mut remote_distribution: Vec<RemoteCount> = [(true, self.remote), (false, self.onsite)]
             .into_iter()
             .filter(|(_, count)| *count > 0)
-            .map(|(remote, count)| RemoteCount { remote, count })
+            .map(|(remote, count)| RemoteCount {
+                remote,
+                count: count as u64,
+            })
             .collect();
         remote_distribution.sort_by(|a, b| b.count.cmp(&a.count).then(b.remote.cmp(&a.remote)));
         Trending {

@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 
 use super::analytics::{percentage, ranked};
 use super::job_posting;
-use super::rollups::{self, Dimension};
+use super::rollups;
+use super::window;
 use crate::accounts::user::StringList;
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -112,23 +113,35 @@ pub async fn role_skills(
 ) -> Result<SkillTally, DbErr> {
     let role_key = role.trim().to_lowercase();
     let since = now - Duration::days(days);
-    let first_day = rollups::day_of(since);
-    let until = rollups::start_of_day(first_day + 1);
-    let partial_day = rollups::partial_day_role_slugs(conn, &role_key, since, until).await?;
-    let mut tally = SkillTally::default();
-    for slugs in &partial_day {
-        tally.add_posting(slugs);
-    }
-    let dimensions = [Dimension::Role, Dimension::RoleSlug];
-    for summed in rollups::summed_after(conn, &dimensions, &role_key, first_day).await? {
-        let postings = summed.postings.max(0) as u64;
-        match summed.dimension.as_str() {
-            "role" => tally.postings += postings,
-            _ => *tally.slugs.entry(summed.key).or_default() += postings,
+    let plan = window::plan(since);
+    let (partial_day, summed) = futures::try_join!(
+        window::role_slugs(conn, &role_key, plan.postings_from, plan.postings_until),
+        window::summed(conn, &role_key, &plan.cover),
+    )?;
+    // Signed while counting: the first day may be its rollups less its postings before `since`.
+    let mut postings: i64 = 0;
+    let mut slugs: HashMap<String, i64> = HashMap::new();
+    for posting in &partial_day {
+        postings += plan.postings_sign;
+        for slug in rollups::role_slug_keys(posting) {
+            *slugs.entry(slug.into_owned()).or_default() += plan.postings_sign;
         }
     }
-    if tally.postings > 0 {
-        return Ok(tally);
+    for summed in summed {
+        match summed.dimension.as_str() {
+            "role" => postings += summed.postings,
+            _ => *slugs.entry(summed.key).or_default() += summed.postings,
+        }
+    }
+    if postings > 0 {
+        return Ok(SkillTally {
+            postings: postings as u64,
+            slugs: slugs
+                .into_iter()
+                .filter(|(_, count)| *count > 0)
+                .map(|(slug, count)| (slug, count as u64))
+                .collect(),
+        });
     }
     Ok(SkillTally::of_postings(
         &postings_with_title(conn, &role_key, since).await?,

@@ -15,3 +15,4 @@ pub mod search;
 pub mod spend;
 pub mod sync;
 pub mod theirstack;
+pub mod window;

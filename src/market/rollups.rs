@@ -1,22 +1,20 @@
-//! Daily market rollups: for each UTC day of `scraped_at`, how many postings named each
-//! technology, each location (with salary sums), each remote answer, each role, and each
-//! spelling of each skill within a role. They change in the same transaction as the postings they count, so trending
-//! and gap analysis read a few thousand rollup rows instead of a million postings.
-//!
-//! A window (`scraped_at >= now - days`) rarely starts at midnight: its whole days come from the
-//! rollups and its first, partial day is counted from the postings themselves, so the answer is
-//! exactly the plain recount's (the tests compare them).
+//! Market rollups: for each UTC day of `scraped_at`, how many postings named each technology,
+//! each location (with salary sums), each remote answer, each role, and each spelling of each
+//! skill within a role; kept again for every 8 and 64 days (`window::SPANS`). They change in
+//! the same transaction as the postings they count, so trending and gap analysis read a few
+//! thousand rollup rows instead of a million postings; `window` reads them.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
 use super::job_posting;
+use super::window::{SPANS, bucket_start};
 
-/// Rows per rollup statement: eight values each, under SQLite's 32,766 bound parameters.
+/// Rows per rollup statement: nine values each, under SQLite's 32,766 bound parameters.
 const ROWS_PER_STATEMENT: usize = 2_000;
 
 /// What a rollup row counts.
@@ -76,6 +74,9 @@ impl Tally {
 /// A rollup key, borrowing its strings from the postings being counted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key<'a> {
+    /// Days the bucket spans, one of `window::SPANS`.
+    span: i32,
+    /// The bucket's first day.
     day: i32,
     dimension: Dimension,
     role: &'a str,
@@ -126,7 +127,8 @@ pub fn role_slug_keys(slugs: &[String]) -> Vec<Cow<'_, str>> {
         .collect()
 }
 
-/// Pending changes to the rollups, summed by key before they are written.
+/// Pending changes to the daily rollups, summed by key before they are written (with the
+/// coarser buckets they add up to).
 #[derive(Debug, Default)]
 pub struct Deltas<'a>(HashMap<Key<'a>, Tally>);
 
@@ -182,6 +184,7 @@ impl<'a> Deltas<'a> {
         sign: i64,
     ) {
         let key = Key {
+            span: 1,
             day,
             dimension,
             role,
@@ -190,10 +193,10 @@ impl<'a> Deltas<'a> {
         self.0.entry(key).or_default().add(tally, sign);
     }
 
-    /// Adds the pending changes to the rollup table.
+    /// Adds the pending changes to the rollup table, in buckets of every span.
     pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         let changes: Vec<(Key<'a>, Tally)> = self
-            .0
+            .with_coarser_buckets()
             .into_iter()
             .filter(|(_, tally)| !tally.is_zero())
             .collect();
@@ -205,12 +208,36 @@ impl<'a> Deltas<'a> {
     }
 }
 
+impl<'a> Deltas<'a> {
+    /// The daily changes and their sums over each coarser bucket: summed here, once per
+    /// distinct daily key, rather than bumped per posting.
+    fn with_coarser_buckets(self) -> HashMap<Key<'a>, Tally> {
+        let mut all = self.0;
+        let daily: Vec<(Key<'a>, Tally)> = all
+            .iter()
+            .map(|(key, tally)| (key.clone(), *tally))
+            .collect();
+        for &span in &SPANS[1..] {
+            for (key, tally) in &daily {
+                let coarse = Key {
+                    span,
+                    day: bucket_start(key.day, span),
+                    ..key.clone()
+                };
+                all.entry(coarse).or_default().add(*tally, 1);
+            }
+        }
+        all
+    }
+}
+
 fn upsert_statement(backend: DbBackend, batch: &[(Key<'_>, Tally)]) -> Statement {
-    let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 8);
+    let mut values: Vec<Value> = Vec::with_capacity(batch.len() * 9);
     let mut rows: Vec<String> = Vec::with_capacity(batch.len());
     for (key, tally) in batch {
         let first = values.len();
         values.extend([
+            key.span.into(),
             key.day.into(),
             key.dimension.code().into(),
             key.role.into(),
@@ -226,13 +253,13 @@ fn upsert_statement(backend: DbBackend, batch: &[(Key<'_>, Tally)]) -> Statement
         rows.push(format!("({})", placeholders.join(", ")));
     }
     let sql = format!(
-        "INSERT INTO market_daily_counts \
-         (day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum) \
-         VALUES {} ON CONFLICT (dimension, role, day, key) DO UPDATE SET \
-         postings = market_daily_counts.postings + excluded.postings, \
-         salary_count = market_daily_counts.salary_count + excluded.salary_count, \
-         salary_min_sum = market_daily_counts.salary_min_sum + excluded.salary_min_sum, \
-         salary_max_sum = market_daily_counts.salary_max_sum + excluded.salary_max_sum",
+        "INSERT INTO market_counts \
+         (span, day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum) \
+         VALUES {} ON CONFLICT (role, span, day, dimension, key) DO UPDATE SET \
+         postings = market_counts.postings + excluded.postings, \
+         salary_count = market_counts.salary_count + excluded.salary_count, \
+         salary_min_sum = market_counts.salary_min_sum + excluded.salary_min_sum, \
+         salary_max_sum = market_counts.salary_max_sum + excluded.salary_max_sum",
         rows.join(", ")
     );
     Statement::from_sql_and_values(backend, sql, values)
@@ -247,130 +274,11 @@ pub fn placeholder(backend: DbBackend, n: usize) -> String {
     }
 }
 
-/// One summed rollup key over a range of days.
-#[derive(Debug, FromQueryResult)]
-pub struct Summed {
-    pub dimension: String,
-    pub key: String,
-    pub postings: i64,
-    pub salary_count: i64,
-    pub salary_min_sum: i64,
-    pub salary_max_sum: i64,
-}
-
-/// The rollups of `dimensions` under `role` for the days after `after_day`, summed by key;
-/// keys whose postings sum to zero are left out.
-pub async fn summed_after(
-    conn: &impl ConnectionTrait,
-    dimensions: &[Dimension],
-    role: &str,
-    after_day: i32,
-) -> Result<Vec<Summed>, DbErr> {
-    let backend = conn.get_database_backend();
-    let mut values: Vec<Value> = vec![role.into(), after_day.into()];
-    let mut codes: Vec<String> = Vec::with_capacity(dimensions.len());
-    for dimension in dimensions {
-        values.push(dimension.code().into());
-        codes.push(placeholder(backend, values.len()));
-    }
-    // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both engines answer integers.
-    let sql = format!(
-        "SELECT dimension, key, CAST(SUM(postings) AS BIGINT) AS postings, \
-         CAST(SUM(salary_count) AS BIGINT) AS salary_count, \
-         CAST(SUM(salary_min_sum) AS BIGINT) AS salary_min_sum, \
-         CAST(SUM(salary_max_sum) AS BIGINT) AS salary_max_sum \
-         FROM market_daily_counts WHERE role = {} AND day > {} AND dimension IN ({}) \
-         GROUP BY dimension, key HAVING SUM(postings) > 0",
-        placeholder(backend, 1),
-        placeholder(backend, 2),
-        codes.join(", ")
-    );
-    Summed::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .all(conn)
-        .await
-}
-
-/// What trending reads of one posting: raw technology slugs, location, salary range, remote.
-pub type TrendFields = (Vec<String>, String, Option<i64>, Option<i64>, Option<bool>);
-
-/// The trending fields of the postings scraped in `[from, until)` (a window's partial first
-/// day), fetched as one JSON document: one row back instead of one per posting (SQLite hands
-/// every row across threads, which at thousands of rows cost more than the query).
-pub async fn partial_day(
-    conn: &impl ConnectionTrait,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<Vec<TrendFields>, DbErr> {
-    let backend = conn.get_database_backend();
-    let row = match backend {
-        DbBackend::Postgres => {
-            "jsonb_build_array(technology_slugs, location, min_annual_salary_usd, \
-             max_annual_salary_usd, remote)"
-        }
-        // Concatenated rather than built with json_array(): the slugs are stored JSON already.
-        _ => {
-            "'[' || technology_slugs || ',' || json_quote(location) || ',' || \
-             COALESCE(min_annual_salary_usd, 'null') || ',' || \
-             COALESCE(max_annual_salary_usd, 'null') || ',' || \
-             CASE WHEN remote IS NULL THEN 'null' WHEN remote THEN 'true' ELSE 'false' END || ']'"
-        }
-    };
-    let condition = format!(
-        "scraped_at >= {} AND scraped_at < {}",
-        placeholder(backend, 1),
-        placeholder(backend, 2)
-    );
-    json_rows(conn, row, &condition, vec![from.into(), until.into()]).await
-}
-
-/// The technology slugs of the postings searched for `role_key` and scraped in
-/// `[from, until)`.
-pub async fn partial_day_role_slugs(
-    conn: &impl ConnectionTrait,
-    role_key: &str,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<Vec<Vec<String>>, DbErr> {
-    let backend = conn.get_database_backend();
-    let condition = format!(
-        "search_keywords_key = {} AND scraped_at >= {} AND scraped_at < {}",
-        placeholder(backend, 1),
-        placeholder(backend, 2),
-        placeholder(backend, 3)
-    );
-    let values = vec![role_key.into(), from.into(), until.into()];
-    json_rows(conn, "technology_slugs", &condition, values).await
-}
-
-/// `row` (a JSON expression) of every matching posting, fetched as one JSON array.
-async fn json_rows<T: serde::de::DeserializeOwned>(
-    conn: &impl ConnectionTrait,
-    row: &str,
-    condition: &str,
-    values: Vec<Value>,
-) -> Result<Vec<T>, DbErr> {
-    let backend = conn.get_database_backend();
-    let aggregate = match backend {
-        DbBackend::Postgres => format!("COALESCE(jsonb_agg({row}), '[]'::jsonb)::text"),
-        _ => format!("'[' || COALESCE(group_concat({row}, ','), '') || ']'"),
-    };
-    let sql = format!("SELECT {aggregate} AS rows FROM job_postings WHERE {condition}");
-    let Some(found) = conn
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
-    let text: String = found.try_get("", "rows")?;
-    serde_json::from_str(&text).map_err(|err| DbErr::Custom(format!("stored JSON: {err}")))
-}
-
 /// Recounts every rollup from the postings (for a database filled before the rollups existed,
 /// or to prove they have not drifted): deletes them all and counts every posting again.
 pub async fn rebuild(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
-    conn.execute_unprepared("DELETE FROM market_daily_counts")
-        .await?;
+    conn.execute_unprepared("DELETE FROM market_counts").await?;
     let mut pages = job_posting::Entity::find()
         .order_by_asc(job_posting::Column::Id)
         .paginate(conn, 5_000);

@@ -2,6 +2,10 @@
 //! as trending shows it, one spelling per skill and posting) instead of by taxonomy name
 //! (`role_skill`), so the gap analysis names skills as trending does (`aws`, not "amazon web
 //! services"). A database that has the old rows is recounted from its postings.
+//!
+//! The recount used to run here, with the code of the day; the rollups have since moved to
+//! another table, so this now empties the old one and migration 22 recounts a database whose
+//! postings have no rollups.
 
 use sea_orm_migration::prelude::*;
 
@@ -19,7 +23,8 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         if old.is_some() {
-            crate::market::rollups::rebuild(conn).await?;
+            conn.execute_unprepared("DELETE FROM market_daily_counts")
+                .await?;
         }
         Ok(())
     }

@@ -24,6 +24,7 @@ mod m20261202_000018_posting_details;
 mod m20261202_000019_resume_text_status;
 mod m20261202_000020_change_notifications;
 mod m20261202_000021_rate_limits;
+mod m20261203_000022_market_buckets;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_resume_text_status::Migration),
             Box::new(m20261202_000020_change_notifications::Migration),
             Box::new(m20261202_000021_rate_limits::Migration),
+            Box::new(m20261203_000022_market_buckets::Migration),
         ]
     }
 }

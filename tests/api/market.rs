@@ -345,7 +345,8 @@ async fn trending_parameters_out_of_range_are_400s() {
 
 /// A deterministic stream of varied postings: skewed slugs, locations, salaries, remote answers,
 /// roles and times spread over 40 days at odd hours.
-fn varied_postings(count: u32, seed: u64) -> Vec<(PostingInput, DateTime<Utc>)> {
+/// `count` postings scraped over the last `days` days at any time of day.
+fn varied_postings(count: u32, seed: u64, days: u64) -> Vec<(PostingInput, DateTime<Utc>)> {
     let mut state = seed;
     let mut next = move |bound: u64| {
         state = state
@@ -375,23 +376,29 @@ fn varied_postings(count: u32, seed: u64) -> Vec<(PostingInput, DateTime<Utc>)> 
             if next(5) == 0 {
                 input.job_id = None;
             }
-            let scraped = at(next(40) as i64) - Duration::minutes(next(1_440) as i64);
+            let scraped = at(next(days) as i64) - Duration::minutes(next(1_440) as i64);
             (input, scraped)
         })
         .collect()
 }
 
 async fn assert_rollups_agree_with_recounts(app: &TestApp) {
+    let windows = [1, 2, 7, 19, 30, 365];
+    assert_windows_agree_with_recounts(app, &windows, careerhub::db::now()).await;
+}
+
+/// Trending and the gap analysis over each window ending at `now`, from the rollups and
+/// recounted from the postings, are the same.
+async fn assert_windows_agree_with_recounts(app: &TestApp, windows: &[i64], now: DateTime<Utc>) {
     use careerhub::market::analytics;
     let db = app.state.db.reader();
-    let now = careerhub::db::now();
-    for days in [1, 2, 7, 19, 30, 365] {
+    for &days in windows {
         assert_eq!(
             analytics::trending(db, days, 50, 30, now).await.unwrap(),
             analytics::trending_recount(db, days, 50, 30, now)
                 .await
                 .unwrap(),
-            "trending over {days} days"
+            "trending over {days} days to {now}"
         );
         for role in ["Backend Engineer", "DATA SCIENTIST", "engineer", "nobody"] {
             assert_eq!(
@@ -401,27 +408,30 @@ async fn assert_rollups_agree_with_recounts(app: &TestApp) {
                 careerhub::market::gap::role_skills_recount(db, role, days, now)
                     .await
                     .unwrap(),
-                "{role} over {days} days"
+                "{role} over {days} days to {now}"
             );
         }
     }
 }
 
-async fn rollup_rows(app: &TestApp) -> Vec<(String, String, i32, String, i64, i64, i64, i64)> {
+type RollupRow = (i32, String, String, i32, String, i64, i64, i64, i64);
+
+async fn rollup_rows(app: &TestApp) -> Vec<RollupRow> {
     use sea_orm::{ConnectionTrait, Statement};
     let db = app.state.db.reader();
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT dimension, role, day, key, postings, salary_count, salary_min_sum, salary_max_sum \
-             FROM market_daily_counts WHERE postings <> 0 OR salary_count <> 0 \
-             ORDER BY dimension, role, day, key",
+            "SELECT span, dimension, role, day, key, postings, salary_count, salary_min_sum, \
+             salary_max_sum FROM market_counts WHERE postings <> 0 OR salary_count <> 0 \
+             ORDER BY span, dimension, role, day, key",
         ))
         .await
         .unwrap();
     rows.iter()
         .map(|row| {
             (
+                row.try_get("", "span").unwrap(),
                 row.try_get("", "dimension").unwrap(),
                 row.try_get("", "role").unwrap(),
                 row.try_get("", "day").unwrap(),
@@ -439,13 +449,13 @@ async fn rollup_rows(app: &TestApp) -> Vec<(String, String, i32, String, i64, i6
 async fn trending_and_gaps_from_rollups_equal_a_plain_recount_through_updates_and_imports() {
     let app = TestApp::new().await;
     // One by one: every other posting updates an earlier one (same job_id or url).
-    for (input, scraped) in varied_postings(300, 11) {
+    for (input, scraped) in varied_postings(300, 11, 40) {
         store(&app, input, scraped).await;
     }
     assert_rollups_agree_with_recounts(&app).await;
 
     // As an import: batches with duplicates inside them and of what is stored.
-    let file: String = varied_postings(900, 29)
+    let file: String = varied_postings(900, 29, 40)
         .into_iter()
         .map(|(mut input, scraped)| {
             input.scraped_at = Some(scraped);
@@ -479,4 +489,66 @@ async fn trending_and_gaps_from_rollups_equal_a_plain_recount_through_updates_an
             .unwrap()
     );
     assert_eq!(rollup_rows(&app).await, incremental);
+}
+
+#[tokio::test]
+async fn windows_up_to_a_year_from_any_time_of_day_equal_a_plain_recount() {
+    let app = TestApp::new().await;
+    // Over 400 days, so every bucket size is read, added and taken away.
+    let file: String = varied_postings(1_500, 41, 400)
+        .into_iter()
+        .map(|(mut input, scraped)| {
+            input.scraped_at = Some(scraped);
+            serde_json::to_string(&input).unwrap() + "\n"
+        })
+        .collect();
+    let report = import::import(
+        &app.state.db,
+        std::io::Cursor::new(file.into_bytes()),
+        Format::JsonLines,
+        &ImportDefaults::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.rejected, []);
+    let windows = [1, 8, 63, 64, 65, 100, 180, 365];
+    let today = careerhub::market::rollups::day_of(careerhub::db::now());
+    let midnight = careerhub::market::rollups::start_of_day(today);
+    // A window's first day counted from both sides (before and after noon), from midnight
+    // exactly, and ending before some postings (scraped "later" than the window's end).
+    for now in [
+        careerhub::db::now(),
+        midnight,
+        midnight + Duration::hours(3) + Duration::seconds(7),
+        midnight + Duration::hours(14) + Duration::minutes(59),
+        midnight - Duration::days(37) + Duration::hours(23),
+    ] {
+        assert_windows_agree_with_recounts(&app, &windows, now).await;
+    }
+    // The coarse buckets are sums of the daily ones.
+    let rows = rollup_rows(&app).await;
+    for span in [8, 64] {
+        let coarse: i64 = rows
+            .iter()
+            .filter(|r| r.0 == span && r.1 == "total")
+            .map(|r| r.5)
+            .sum();
+        let daily: i64 = rows
+            .iter()
+            .filter(|r| r.0 == 1 && r.1 == "total")
+            .map(|r| r.5)
+            .sum();
+        assert_eq!((span, coarse), (span, daily));
+    }
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.0 == 1 && r.1 == "total")
+            .map(|r| r.5)
+            .sum::<i64>(),
+        job_posting::Entity::find()
+            .count(app.state.db.reader())
+            .await
+            .unwrap() as i64
+    );
 }
