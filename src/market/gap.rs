@@ -54,6 +54,37 @@ pub struct SkillTally {
     pub slugs: HashMap<String, u64>,
 }
 
+/// A [`SkillTally`] while it is counted: signed, since a window's first day may be that day's
+/// rollups less its postings before the window.
+#[derive(Default)]
+struct SignedTally {
+    postings: i64,
+    slugs: HashMap<String, i64>,
+}
+
+impl SignedTally {
+    /// Counts a posting's technology slugs in (`sign` 1) or out (-1), one spelling per skill.
+    fn add_posting(&mut self, slugs: &[String], sign: i64) {
+        self.postings += sign;
+        for slug in rollups::role_slug_keys(slugs) {
+            *self.slugs.entry(slug.into_owned()).or_default() += sign;
+        }
+    }
+
+    /// The counts left above zero.
+    fn into_tally(self) -> SkillTally {
+        SkillTally {
+            postings: self.postings.max(0) as u64,
+            slugs: self
+                .slugs
+                .into_iter()
+                .filter(|(_, count)| *count > 0)
+                .map(|(slug, count)| (slug, count as u64))
+                .collect(),
+        }
+    }
+}
+
 /// A skill's postings and the spelling most of them use.
 struct SkillGroup {
     postings: u64,
@@ -64,18 +95,11 @@ struct SkillGroup {
 impl SkillTally {
     /// Counts each posting's technology slugs, one spelling per skill.
     pub fn of_postings(postings: &[Vec<String>]) -> SkillTally {
-        let mut tally = SkillTally::default();
+        let mut tally = SignedTally::default();
         for slugs in postings {
-            tally.add_posting(slugs);
+            tally.add_posting(slugs, 1);
         }
-        tally
-    }
-
-    fn add_posting(&mut self, slugs: &[String]) {
-        self.postings += 1;
-        for slug in rollups::role_slug_keys(slugs) {
-            *self.slugs.entry(slug.into_owned()).or_default() += 1;
-        }
+        tally.into_tally()
     }
 
     /// The spellings grouped by the skill they name (`skill_identity`), each named by its most
@@ -118,30 +142,18 @@ pub async fn role_skills(
         window::role_slugs(conn, &role_key, plan.postings_from, plan.postings_until),
         window::summed(conn, &role_key, &plan.cover),
     )?;
-    // Signed while counting: the first day may be its rollups less its postings before `since`.
-    let mut postings: i64 = 0;
-    let mut slugs: HashMap<String, i64> = HashMap::new();
+    let mut tally = SignedTally::default();
     for posting in &partial_day {
-        postings += plan.postings_sign;
-        for slug in rollups::role_slug_keys(posting) {
-            *slugs.entry(slug.into_owned()).or_default() += plan.postings_sign;
-        }
+        tally.add_posting(posting, plan.postings_sign);
     }
     for summed in summed {
         match summed.dimension.as_str() {
-            "role" => postings += summed.postings,
-            _ => *slugs.entry(summed.key).or_default() += summed.postings,
+            "role" => tally.postings += summed.postings,
+            _ => *tally.slugs.entry(summed.key).or_default() += summed.postings,
         }
     }
-    if postings > 0 {
-        return Ok(SkillTally {
-            postings: postings as u64,
-            slugs: slugs
-                .into_iter()
-                .filter(|(_, count)| *count > 0)
-                .map(|(slug, count)| (slug, count as u64))
-                .collect(),
-        });
+    if tally.postings > 0 {
+        return Ok(tally.into_tally());
     }
     Ok(SkillTally::of_postings(
         &postings_with_title(conn, &role_key, since).await?,

@@ -382,6 +382,29 @@ fn varied_postings(count: u32, seed: u64, days: u64) -> Vec<(PostingInput, DateT
         .collect()
 }
 
+/// Imports the postings, each with its `scraped_at`, as a JSON Lines file.
+async fn import_jsonl(
+    app: &TestApp,
+    postings: Vec<(PostingInput, DateTime<Utc>)>,
+) -> import::ImportReport {
+    let file: String = postings
+        .into_iter()
+        .map(|(mut input, scraped)| {
+            input.scraped_at = Some(scraped);
+            serde_json::to_string(&input).unwrap() + "\n"
+        })
+        .collect();
+    import::import(
+        &app.state.db,
+        std::io::Cursor::new(file.into_bytes()),
+        Format::JsonLines,
+        &ImportDefaults::default(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+}
+
 async fn assert_rollups_agree_with_recounts(app: &TestApp) {
     let windows = [1, 2, 7, 19, 30, 365];
     assert_windows_agree_with_recounts(app, &windows, careerhub::db::now()).await;
@@ -455,22 +478,7 @@ async fn trending_and_gaps_from_rollups_equal_a_plain_recount_through_updates_an
     assert_rollups_agree_with_recounts(&app).await;
 
     // As an import: batches with duplicates inside them and of what is stored.
-    let file: String = varied_postings(900, 29, 40)
-        .into_iter()
-        .map(|(mut input, scraped)| {
-            input.scraped_at = Some(scraped);
-            serde_json::to_string(&input).unwrap() + "\n"
-        })
-        .collect();
-    let report = import::import(
-        &app.state.db,
-        std::io::Cursor::new(file.into_bytes()),
-        Format::JsonLines,
-        &ImportDefaults::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let report = import_jsonl(&app, varied_postings(900, 29, 40)).await;
     assert_eq!(report.rejected, []);
     assert_eq!(report.inserted + report.updated, 900);
     assert_rollups_agree_with_recounts(&app).await;
@@ -495,22 +503,7 @@ async fn trending_and_gaps_from_rollups_equal_a_plain_recount_through_updates_an
 async fn windows_up_to_a_year_from_any_time_of_day_equal_a_plain_recount() {
     let app = TestApp::new().await;
     // Over 400 days, so every bucket size is read, added and taken away.
-    let file: String = varied_postings(1_500, 41, 400)
-        .into_iter()
-        .map(|(mut input, scraped)| {
-            input.scraped_at = Some(scraped);
-            serde_json::to_string(&input).unwrap() + "\n"
-        })
-        .collect();
-    let report = import::import(
-        &app.state.db,
-        std::io::Cursor::new(file.into_bytes()),
-        Format::JsonLines,
-        &ImportDefaults::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let report = import_jsonl(&app, varied_postings(1_500, 41, 400)).await;
     assert_eq!(report.rejected, []);
     let windows = [1, 8, 63, 64, 65, 100, 180, 365];
     let today = careerhub::market::rollups::day_of(careerhub::db::now());
