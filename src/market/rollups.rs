@@ -18,7 +18,7 @@ use super::window::{SPANS, bucket_start};
 const ROWS_PER_STATEMENT: usize = 2_000;
 
 /// What a rollup row counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dimension {
     /// Every posting; key and role empty.
     Total,
@@ -71,8 +71,9 @@ impl Tally {
     }
 }
 
-/// A rollup key, borrowing its strings from the postings being counted.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A rollup key, borrowing its strings from the postings being counted. Ordered so that
+/// writers upsert rows in one order and never wait on each other in a cycle.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Key<'a> {
     /// Days the bucket spans, one of `window::SPANS`.
     span: i32,
@@ -195,11 +196,13 @@ impl<'a> Deltas<'a> {
 
     /// Adds the pending changes to the rollup table, in buckets of every span.
     pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let changes: Vec<(Key<'a>, Tally)> = self
+        let mut changes: Vec<(Key<'a>, Tally)> = self
             .with_coarser_buckets()
             .into_iter()
             .filter(|(_, tally)| !tally.is_zero())
             .collect();
+        // Two imports touching the same rows lock them in the same order: no deadlock.
+        changes.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         let backend = conn.get_database_backend();
         for batch in changes.chunks(ROWS_PER_STATEMENT) {
             conn.execute_raw(upsert_statement(backend, batch)).await?;
