@@ -8,7 +8,8 @@ use std::io::BufRead;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
-use super::postings::{self, PostingInput, Upserted, ValidPosting};
+use super::postings::{self, PostingInput, ValidPosting};
+use super::store::{self, Upserted};
 use crate::db::{self, Db};
 
 /// Rows per transaction.
@@ -175,7 +176,7 @@ async fn write_chunk(
     let now = db::now();
     let (lines, batch): (Vec<usize>, Vec<ValidPosting>) = chunk.into_iter().unzip();
     let written = db::in_transaction(db.writer(), async |txn| {
-        postings::upsert_many(txn, batch.clone(), now).await
+        store::upsert_many(txn, batch.clone(), now).await
     })
     .await;
     match written {
@@ -193,7 +194,7 @@ async fn write_chunk(
     // one row at a time to find the row and keep the others.
     for (line, posting) in lines.into_iter().zip(batch) {
         let written = db::in_transaction(db.writer(), async |txn| {
-            postings::upsert_many(txn, vec![posting], now).await
+            store::upsert_many(txn, vec![posting], now).await
         })
         .await;
         match written {

@@ -13,6 +13,7 @@ pub mod postings;
 pub mod rollups;
 pub mod search;
 pub mod spend;
+pub mod store;
 pub mod sync;
 pub mod theirstack;
 pub mod window;

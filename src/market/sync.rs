@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use super::import::{from_theirstack, parse_date_time};
-use super::postings::{self, Upserted};
+use super::postings;
 use super::spend;
+use super::store::{self, Upserted};
 use super::theirstack::{JobSearch, TheirStack, TheirStackError};
 use crate::accounts::user::{self, StringList};
 use crate::db;
@@ -166,7 +167,7 @@ async fn store_page(
     }
     let now = db::now();
     let outcomes = db::in_transaction(db.writer(), async |txn| {
-        let outcomes = postings::upsert_many(txn, valid, now).await?;
+        let outcomes = store::upsert_many(txn, valid, now).await?;
         if let Some(newest) = newest {
             save_cursor(txn, key, newest, now).await?;
         }

@@ -3,7 +3,8 @@
 //! paging, and each job's `industry_tags` in the words Breneo's industry profile uses.
 
 use axum::http::{Method, StatusCode};
-use careerhub::market::postings::{PostingInput, Upserted};
+use careerhub::market::postings::PostingInput;
+use careerhub::market::store::Upserted;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;

@@ -5,8 +5,8 @@
 use axum::http::StatusCode;
 use careerhub::accounts::service::NewUser;
 use careerhub::market::job_posting;
-use careerhub::market::postings::Upserted;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use careerhub::market::store::Upserted;
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -273,6 +273,7 @@ async fn staff_import_files_over_http_with_the_clis_report() {
         }),
     );
     let rows = job_posting::Entity::find()
+        .order_by_asc(job_posting::Column::JobId)
         .all(app.state.db.reader())
         .await
         .unwrap();

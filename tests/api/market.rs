@@ -4,7 +4,8 @@
 use axum::http::StatusCode;
 use careerhub::market::import::{self, Format, ImportDefaults};
 use careerhub::market::job_posting;
-use careerhub::market::postings::{self, PostingInput, Upserted};
+use careerhub::market::postings::{self, PostingInput};
+use careerhub::market::store::Upserted;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
@@ -25,7 +26,7 @@ pub fn posting(n: u32, slugs: &[&str]) -> PostingInput {
 
 pub async fn store(app: &TestApp, input: PostingInput, at: DateTime<Utc>) -> Upserted {
     let valid = postings::validate(input).expect("valid posting");
-    postings::upsert(app.state.db.writer(), valid, at)
+    careerhub::market::store::upsert(app.state.db.writer(), valid, at)
         .await
         .expect("stored")
 }
