@@ -12,8 +12,10 @@ use super::postings::{self, PostingInput, ValidPosting};
 use super::store::{self, Upserted};
 use crate::db::{self, Db};
 
-/// Rows per transaction.
-const CHUNK: usize = 5_000;
+/// Rows per transaction: large, because a chunk's rollup changes are summed before they are
+/// written (20,000 postings over half a year touch about 0.9 rollup rows each, 5,000 about 1.8),
+/// yet a chunk (parsed, planned and sent) stays some tens of megabytes.
+const CHUNK: usize = 20_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
