@@ -19,6 +19,10 @@ const ROWS_PER_STATEMENT: usize = 2_000;
 /// Rows per PostgreSQL rollup statement, sent as one JSON document.
 const ROWS_PER_DOCUMENT: usize = 20_000;
 
+/// The columns a rollup write sets, in the order both statements give them.
+const COUNT_COLUMNS: &str =
+    "span, day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum";
+
 /// Adds a row's counts to those already kept under its key.
 const ADD_ON_CONFLICT: &str = "ON CONFLICT (role, span, day, dimension, key) DO UPDATE SET \
     postings = market_counts.postings + excluded.postings, \
@@ -271,9 +275,7 @@ fn upsert_statement(backend: DbBackend, batch: &[(Key<'_>, Tally)]) -> Statement
         rows.push(format!("({})", placeholders.join(", ")));
     }
     let sql = format!(
-        "INSERT INTO market_counts \
-         (span, day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum) \
-         VALUES {} {ADD_ON_CONFLICT}",
+        "INSERT INTO market_counts ({COUNT_COLUMNS}) VALUES {} {ADD_ON_CONFLICT}",
         rows.join(", ")
     );
     Statement::from_sql_and_values(backend, sql, values)
@@ -298,10 +300,9 @@ fn upsert_document(batch: &[(Key<'_>, Tally)]) -> Result<Statement, DbErr> {
             )
         })
         .collect();
-    let document = serde_json::to_string(&rows).map_err(|err| DbErr::Custom(err.to_string()))?;
+    let document = json_text(&rows)?;
     let sql = format!(
-        "INSERT INTO market_counts \
-         (span, day, dimension, role, key, postings, salary_count, salary_min_sum, salary_max_sum) \
+        "INSERT INTO market_counts ({COUNT_COLUMNS}) \
          SELECT (r->>0)::integer, (r->>1)::integer, r->>2, r->>3, r->>4, (r->>5)::bigint, \
          (r->>6)::bigint, (r->>7)::bigint, (r->>8)::bigint \
          FROM json_array_elements(CAST($1 AS json)) WITH ORDINALITY AS rows(r, n) ORDER BY n \
@@ -312,6 +313,11 @@ fn upsert_document(batch: &[(Key<'_>, Tally)]) -> Result<Statement, DbErr> {
         sql,
         [document.into()],
     ))
+}
+
+/// A value as JSON text, to bind as one statement parameter.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, DbErr> {
+    serde_json::to_string(value).map_err(|err| DbErr::Custom(err.to_string()))
 }
 
 /// `$n` on PostgreSQL, `?` elsewhere.

@@ -1,14 +1,13 @@
 //! Storing postings: the spec's upsert (match by `job_id`, then `url`; update in place; keep
 //! the first `scraped_at`) for a whole batch at once, with the rollups it changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement,
 };
-
-use sea_orm::sea_query::Expr;
 
 use super::postings::ValidPosting;
 use super::{job_posting, rollups};
@@ -75,35 +74,19 @@ pub async fn upsert_many(
                 .await?;
         }
     }
-    let rows_per_insert = match conn.get_database_backend() {
-        DbBackend::Postgres => ROWS_PER_DOCUMENT,
-        _ => ROWS_PER_INSERT,
-    };
-    let mut fresh_ids: Vec<i64> = Vec::with_capacity(plan.fresh.len());
-    let mut fresh = plan.fresh.into_iter().peekable();
-    while fresh.peek().is_some() {
-        let rows: Vec<job_posting::Model> = fresh.by_ref().take(rows_per_insert).collect();
-        fresh_ids.extend(insert_rows(conn, rows).await?);
-    }
+    let fresh_ids = insert_rows(conn, plan.fresh).await?;
     Ok(outcomes
         .into_iter()
         .map(|outcome| {
-            outcome.map(|target| match target {
-                Target::Stored(index, inserted) => {
-                    let id = stored_ids[index];
-                    if inserted {
-                        Upserted::Inserted(id)
-                    } else {
-                        Upserted::Updated(id)
-                    }
-                }
-                Target::Fresh(index, inserted) => {
-                    let id = fresh_ids[index];
-                    if inserted {
-                        Upserted::Inserted(id)
-                    } else {
-                        Upserted::Updated(id)
-                    }
+            outcome.map(|target| {
+                let (id, inserted) = match target {
+                    Target::Stored(index, inserted) => (stored_ids[index], inserted),
+                    Target::Fresh(index, inserted) => (fresh_ids[index], inserted),
+                };
+                if inserted {
+                    Upserted::Inserted(id)
+                } else {
+                    Upserted::Updated(id)
                 }
             })
         })
@@ -116,43 +99,55 @@ const ROWS_PER_INSERT: usize = 1_000;
 /// rows can be laid down in `scraped_at` order.
 const ROWS_PER_DOCUMENT: usize = 20_000;
 
-/// The columns a new posting's insert sets (all but `id`), in the order `row_values` binds.
-const INSERT_COLUMNS: [&str; 20] = [
-    "job_id",
-    "title",
-    "company",
-    "company_domain",
-    "company_industry",
-    "location",
-    "description",
-    "skills",
-    "technology_slugs",
-    "url",
-    "search_keywords",
-    "search_keywords_key",
-    "search_location",
-    "date_posted",
-    "scraped_at",
-    "updated_at",
-    "min_annual_salary_usd",
-    "max_annual_salary_usd",
-    "remote",
-    "coordinates",
+/// The columns a new posting's insert sets (all but `id`), in the order `row_values` binds,
+/// each with the type PostgreSQL's `json_to_recordset` reads it as.
+const INSERT_COLUMNS: [(&str, &str); 20] = [
+    ("job_id", "text"),
+    ("title", "text"),
+    ("company", "text"),
+    ("company_domain", "text"),
+    ("company_industry", "text"),
+    ("location", "text"),
+    ("description", "text"),
+    ("skills", "jsonb"),
+    ("technology_slugs", "jsonb"),
+    ("url", "text"),
+    ("search_keywords", "text"),
+    ("search_keywords_key", "text"),
+    ("search_location", "text"),
+    ("date_posted", "timestamptz"),
+    ("scraped_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+    ("min_annual_salary_usd", "bigint"),
+    ("max_annual_salary_usd", "bigint"),
+    ("remote", "boolean"),
+    ("coordinates", "jsonb"),
 ];
 
-/// Inserts new postings; their ids, in order.
+/// `INSERT_COLUMNS`' names, comma-separated.
+fn column_names() -> String {
+    let names: Vec<&str> = INSERT_COLUMNS.iter().map(|(name, _)| *name).collect();
+    names.join(", ")
+}
+
+/// Inserts new postings, a statement at a time; their ids, in order.
 async fn insert_rows(
     conn: &impl ConnectionTrait,
     rows: Vec<job_posting::Model>,
 ) -> Result<Vec<i64>, DbErr> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
+    let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
     if conn.get_database_backend() == DbBackend::Postgres {
-        insert_document(conn, &rows).await
-    } else {
-        insert_values(conn, rows).await
+        for part in rows.chunks(ROWS_PER_DOCUMENT) {
+            ids.extend(insert_document(conn, part).await?);
+        }
+        return Ok(ids);
     }
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let part: Vec<job_posting::Model> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        ids.extend(insert_values(conn, part).await?);
+    }
+    Ok(ids)
 }
 
 /// SQLite: one hand-built multi-row statement. Built by hand rather than through
@@ -165,16 +160,14 @@ async fn insert_values(
     let backend = conn.get_database_backend();
     let count = rows.len();
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(count * INSERT_COLUMNS.len());
-    let mut tuples: Vec<String> = Vec::with_capacity(count);
     for row in rows {
         values.extend(row_values(row)?);
-        let marks = vec!["?"; INSERT_COLUMNS.len()].join(", ");
-        tuples.push(format!("({marks})"));
     }
+    let tuple = format!("({})", vec!["?"; INSERT_COLUMNS.len()].join(", "));
     let sql = format!(
         "INSERT INTO job_postings ({}) VALUES {}",
-        INSERT_COLUMNS.join(", "),
-        tuples.join(", ")
+        column_names(),
+        vec![tuple; count].join(", ")
     );
     // SQLite gives the rows of one statement consecutive ids (one writer, AUTOINCREMENT), and
     // RETURNING would hand each id across threads on its own.
@@ -196,13 +189,17 @@ async fn insert_document(
 ) -> Result<Vec<i64>, DbErr> {
     let mut document: Vec<DocumentRow<'_>> = rows.iter().map(DocumentRow::from).collect();
     document.sort_by_key(|row| row.scraped_at);
-    let document =
-        serde_json::to_string(&document).map_err(|err| DbErr::Custom(err.to_string()))?;
-    let columns = INSERT_COLUMNS.join(", ");
+    let document = rollups::json_text(&document)?;
+    let columns = column_names();
+    let types: Vec<String> = INSERT_COLUMNS
+        .iter()
+        .map(|(name, kind)| format!("{name} {kind}"))
+        .collect();
     let sql = format!(
         "INSERT INTO job_postings ({columns}) SELECT {columns} \
-         FROM json_to_recordset(CAST($1 AS json)) AS rows({DOCUMENT_TYPES}) \
-         RETURNING id, url"
+         FROM json_to_recordset(CAST($1 AS json)) AS rows({}) \
+         RETURNING id, url",
+        types.join(", ")
     );
     let returned = conn
         .query_all_raw(Statement::from_sql_and_values(
@@ -224,15 +221,7 @@ async fn insert_document(
         .collect()
 }
 
-/// `INSERT_COLUMNS` with the types `json_to_recordset` reads them as.
-const DOCUMENT_TYPES: &str = "job_id text, title text, company text, company_domain text, \
-    company_industry text, location text, description text, skills jsonb, \
-    technology_slugs jsonb, url text, search_keywords text, search_keywords_key text, \
-    search_location text, date_posted timestamptz, scraped_at timestamptz, \
-    updated_at timestamptz, min_annual_salary_usd bigint, max_annual_salary_usd bigint, \
-    remote boolean, coordinates jsonb";
-
-/// A new posting in the PostgreSQL insert's JSON document (`DOCUMENT_TYPES`); instants cut to
+/// A new posting in the PostgreSQL insert's JSON document (`INSERT_COLUMNS`); instants cut to
 /// microseconds as a bound value would be, since PostgreSQL rounds the digits beyond.
 #[derive(serde::Serialize)]
 struct DocumentRow<'a> {
@@ -287,15 +276,12 @@ impl<'a> From<&'a job_posting::Model> for DocumentRow<'a> {
 
 /// A new posting's values in `INSERT_COLUMNS` order; JSON columns as JSON text.
 fn row_values(row: job_posting::Model) -> Result<[sea_orm::Value; 20], DbErr> {
-    let to_text = |list: &StringList| {
-        serde_json::to_string(&list.0).map_err(|err| DbErr::Custom(err.to_string()))
-    };
+    let to_text = |list: &StringList| rollups::json_text(&list.0);
     let coordinates = row
         .coordinates
         .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|err| DbErr::Custom(err.to_string()))?;
+        .map(rollups::json_text)
+        .transpose()?;
     Ok([
         row.job_id.into(),
         row.title.into(),
@@ -332,19 +318,17 @@ async fn find_stored(
         .filter_map(|p| p.input.job_id.as_deref())
         .collect();
     let urls: Vec<&str> = batch.iter().map(|p| p.input.url.as_str()).collect();
-    let backend = conn.get_database_backend();
+    let elements = match conn.get_database_backend() {
+        DbBackend::Postgres => "json_array_elements_text(CAST($1 AS json))",
+        _ => "json_each(?)",
+    };
     let mut stored: Vec<job_posting::Model> = Vec::new();
-    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    let mut seen: HashSet<i64> = HashSet::new();
     for (column, values) in [("job_id", job_ids), ("url", urls)] {
         if values.is_empty() {
             continue;
         }
-        let document =
-            serde_json::to_string(&values).map_err(|err| DbErr::Custom(err.to_string()))?;
-        let elements = match backend {
-            DbBackend::Postgres => "json_array_elements_text(CAST($1 AS json))",
-            _ => "json_each(?)",
-        };
+        let document = rollups::json_text(&values)?;
         let found = job_posting::Entity::find()
             .filter(Expr::cust_with_values(
                 format!("{column} IN (SELECT value FROM {elements})"),
