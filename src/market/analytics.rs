@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -63,20 +65,20 @@ pub struct Trending {
 type TrendRow = (StringList, String, Option<i64>, Option<i64>, Option<bool>);
 
 /// `GET /market/trending` over the postings scraped within `days`: the rollup buckets that cover
-/// the window and part of its first day from the postings (`window::plan`).
+/// the window and part of its first quarter-day from the postings (`window::plan_by_quarter`).
 pub async fn trending(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseConnection,
     days: i64,
     skills_limit: usize,
     locations_limit: usize,
     now: DateTime<Utc>,
 ) -> Result<Trending, DbErr> {
-    let plan = window::plan(now - Duration::days(days));
-    // Two independent reads: on a pool they run on two connections at once.
-    let (partial, summed) = futures::try_join!(
-        window::trend_fields(conn, plan.postings_from, plan.postings_until),
-        window::summed(conn, "", &plan.cover),
-    )?;
+    let plan = window::plan_by_quarter(now - Duration::days(days));
+    let (partial, summed) = window::in_snapshot(conn, async |txn| {
+        let partial = window::trend_fields(txn, plan.postings_from, plan.postings_until).await?;
+        Ok((partial, window::summed(txn, "", &plan.cover).await?))
+    })
+    .await?;
     let mut counts = TrendCounts::default();
     for posting in &partial {
         counts.add_posting(posting, plan.postings_sign);

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -130,7 +132,7 @@ impl SkillTally {
 /// equal the role (any case), from the rollups and the window's partial first day; or, when
 /// there are none, those whose title contains it, counted from the postings.
 pub async fn role_skills(
-    conn: &impl ConnectionTrait,
+    conn: &DatabaseConnection,
     role: &str,
     days: i64,
     now: DateTime<Utc>,
@@ -138,10 +140,15 @@ pub async fn role_skills(
     let role_key = role.trim().to_lowercase();
     let since = now - Duration::days(days);
     let plan = window::plan(since);
-    let (partial_day, summed) = futures::try_join!(
-        window::role_slugs(conn, &role_key, plan.postings_from, plan.postings_until),
-        window::summed(conn, &role_key, &plan.cover),
-    )?;
+    let (partial_day, summed) = window::in_snapshot(conn, async |txn| {
+        let (from, until) = (plan.postings_from, plan.postings_until);
+        let partial_day = window::role_slugs(txn, &role_key, from, until).await?;
+        Ok((
+            partial_day,
+            window::summed(txn, &role_key, &plan.cover).await?,
+        ))
+    })
+    .await?;
     let mut tally = SignedTally::default();
     for posting in &partial_day {
         tally.add_posting(posting, plan.postings_sign);

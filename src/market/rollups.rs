@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
 use super::job_posting;
-use super::window::{SPANS, bucket_start};
+use super::window::{QUARTER, QUARTERS_PER_DAY, SPANS, bucket_start};
 
 /// Rows per rollup statement: nine values each, under SQLite's 32,766 bound parameters.
 const ROWS_PER_STATEMENT: usize = 2_000;
@@ -88,9 +88,9 @@ impl Tally {
 /// writers upsert rows in one order and never wait on each other in a cycle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Key<'a> {
-    /// Days the bucket spans, one of `window::SPANS`.
+    /// Days the bucket spans, one of `window::SPANS`, or `window::QUARTER`.
     span: i32,
-    /// The bucket's first day.
+    /// The bucket's first day (its quarter's number for a quarter).
     day: i32,
     dimension: Dimension,
     role: &'a str,
@@ -101,6 +101,19 @@ struct Key<'a> {
 pub fn day_of(at: DateTime<Utc>) -> i32 {
     at.timestamp().div_euclid(86_400) as i32
 }
+
+/// The number of the quarter of a UTC day (6 hours, four a day since 1970-01-01) holding an
+/// instant: the `day` of a `window::QUARTER` bucket.
+pub fn quarter_of(at: DateTime<Utc>) -> i32 {
+    at.timestamp().div_euclid(QUARTER_SECONDS) as i32
+}
+
+/// The instant a quarter number starts.
+pub fn start_of_quarter(quarter: i32) -> DateTime<Utc> {
+    DateTime::from_timestamp(i64::from(quarter) * QUARTER_SECONDS, 0).unwrap_or_default()
+}
+
+const QUARTER_SECONDS: i64 = 86_400 / QUARTERS_PER_DAY as i64;
 
 /// Midnight UTC starting a day number.
 pub fn start_of_day(day: i32) -> DateTime<Utc> {
@@ -147,16 +160,22 @@ pub fn role_slug_keys(slugs: &[String]) -> Vec<Cow<'_, str>> {
 pub struct Deltas<'a>(HashMap<Key<'a>, Tally>);
 
 impl<'a> Deltas<'a> {
-    /// Counts a stored posting in (`sign` 1) or out (`sign` -1).
+    /// Counts a stored posting in (`sign` 1) or out (`sign` -1): trending's dimensions by day
+    /// and by quarter of a day, the role's by day.
     pub fn count(&mut self, posting: &'a job_posting::Model, sign: i64) {
         let day = day_of(posting.scraped_at);
+        let quarter = quarter_of(posting.scraped_at);
+        let mut trending = |dimension, key: Cow<'a, str>, tally| {
+            self.bump(QUARTER, quarter, dimension, "", key.clone(), tally, sign);
+            self.bump(1, day, dimension, "", key, tally, sign);
+        };
         let one = Tally {
             postings: 1,
             ..Tally::default()
         };
-        self.bump(day, Dimension::Total, "", "", one, sign);
+        trending(Dimension::Total, "".into(), one);
         for key in technology_keys(&posting.technology_slugs.0) {
-            self.bump(day, Dimension::Technology, "", key, one, sign);
+            trending(Dimension::Technology, key, one);
         }
         let salary = match (posting.min_annual_salary_usd, posting.max_annual_salary_usd) {
             (Some(min), Some(max)) => Tally {
@@ -167,29 +186,28 @@ impl<'a> Deltas<'a> {
             },
             _ => one,
         };
-        self.bump(
-            day,
+        trending(
             Dimension::Location,
-            "",
-            posting.location.as_str(),
+            posting.location.as_str().into(),
             salary,
-            sign,
         );
         if let Some(remote) = posting.remote {
             let key = if remote { "true" } else { "false" };
-            self.bump(day, Dimension::Remote, "", key, one, sign);
+            trending(Dimension::Remote, key.into(), one);
         }
         let role = posting.search_keywords_key.as_str();
         if !role.is_empty() {
-            self.bump(day, Dimension::Role, role, "", one, sign);
+            self.bump(1, day, Dimension::Role, role, "", one, sign);
             for slug in role_slug_keys(&posting.technology_slugs.0) {
-                self.bump(day, Dimension::RoleSlug, role, slug, one, sign);
+                self.bump(1, day, Dimension::RoleSlug, role, slug, one, sign);
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn bump(
         &mut self,
+        span: i32,
         day: i32,
         dimension: Dimension,
         role: &'a str,
@@ -198,7 +216,7 @@ impl<'a> Deltas<'a> {
         sign: i64,
     ) {
         let key = Key {
-            span: 1,
+            span,
             day,
             dimension,
             role,
@@ -237,6 +255,7 @@ impl<'a> Deltas<'a> {
         let mut all = self.0;
         let daily: Vec<(Key<'a>, Tally)> = all
             .iter()
+            .filter(|(key, _)| key.span == 1)
             .map(|(key, tally)| (key.clone(), *tally))
             .collect();
         for &span in &SPANS[1..] {

@@ -10,16 +10,28 @@
 //! The window's first, partial day is counted from the postings themselves, so the answer stays
 //! exact: either the part of that day inside the window is added, or, when that part is the
 //! larger, the whole day comes from the rollups and the part before the window is taken away.
-//! At most half a day of postings is read, through an index that holds what trending reads of
-//! them (see the `market_counts` migration).
+//! Trending's dimensions are kept by quarter of a day (6 hours) as well, so trending reads at
+//! most 3 hours of postings ([`plan_by_quarter`]); the gap analysis's, by role, only by day
+//! ([`plan`]: at most half a day). Postings are read through an index that holds what these
+//! reads take of them (see the `market_counts` migration).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+    TransactionTrait, Value,
+};
 
-use super::rollups::{day_of, placeholder, start_of_day};
+use super::rollups::{day_of, placeholder, quarter_of, start_of_day, start_of_quarter};
 
 /// The bucket sizes, in days, finest first; each a multiple of the one before it.
 pub const SPANS: [i32; 3] = [1, 8, 64];
+
+/// The `span` of a quarter-day bucket, whose `day` column holds the quarter's number (four a
+/// day, counted like days from 1970-01-01 00:00 UTC). Kept for trending's dimensions only.
+pub const QUARTER: i32 = 0;
+
+/// Quarter-day buckets in a day.
+pub const QUARTERS_PER_DAY: i32 = 4;
 
 /// The first day of the `span`-day bucket holding `day`.
 pub fn bucket_start(day: i32, span: i32) -> i32 {
@@ -29,7 +41,8 @@ pub fn bucket_start(day: i32, span: i32) -> i32 {
 /// Which rollup buckets add up to every day from a first day on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cover {
-    /// `(span, first day, sign)`: buckets to add (1) or take away (-1).
+    /// `(span, first day, sign)`: buckets to add (1) or take away (-1); for a [`QUARTER`]
+    /// bucket, `(QUARTER, quarter number, sign)`.
     pub buckets: Vec<(i32, i32, i32)>,
     /// Every bucket of the largest span starting on or after this day is added too.
     pub largest_from: i32,
@@ -75,7 +88,8 @@ pub struct Window {
     pub cover: Cover,
 }
 
-/// Plans the count of the postings scraped at or after `since`.
+/// Plans the count of the postings scraped at or after `since` from day buckets and at most
+/// half a day of postings (the gap analysis: its rollups are kept by day, not by quarter).
 pub fn plan(since: DateTime<Utc>) -> Window {
     let day = day_of(since);
     let (midnight, next_midnight) = (start_of_day(day), start_of_day(day + 1));
@@ -93,6 +107,79 @@ pub fn plan(since: DateTime<Utc>) -> Window {
             postings_until: next_midnight,
             postings_sign: 1,
             cover: cover(day + 1),
+        }
+    }
+}
+
+/// Plans the count of the postings scraped at or after `since` for trending, whose rollups are
+/// kept by quarter of a day too: at most 3 hours of postings (the smaller side of `since`'s
+/// quarter), at most 2 quarter buckets (to or from the nearer end of the day), then day buckets.
+pub fn plan_by_quarter(since: DateTime<Utc>) -> Window {
+    let quarter = quarter_of(since);
+    let (start, end) = (start_of_quarter(quarter), start_of_quarter(quarter + 1));
+    // `boundary`: the first quarter counted whole from the buckets.
+    let (postings_from, postings_until, postings_sign, boundary) = if since - start <= end - since {
+        (start, since, -1, quarter)
+    } else {
+        (since, end, 1, quarter + 1)
+    };
+    let day = boundary.div_euclid(QUARTERS_PER_DAY);
+    let first_of_day = day * QUARTERS_PER_DAY;
+    let before = boundary - first_of_day;
+    let mut cover = if before == 0 {
+        cover(day)
+    } else if before <= QUARTERS_PER_DAY - before {
+        // The whole day, less its quarters before the boundary.
+        let mut whole = cover(day);
+        whole
+            .buckets
+            .extend((first_of_day..boundary).map(|q| (QUARTER, q, -1)));
+        whole
+    } else {
+        // The day's quarters from the boundary on, then the days after it.
+        let mut rest = cover(day + 1);
+        rest.buckets
+            .extend((boundary..first_of_day + QUARTERS_PER_DAY).map(|q| (QUARTER, q, 1)));
+        rest
+    };
+    cover.buckets.sort_unstable();
+    Window {
+        postings_from,
+        postings_until,
+        postings_sign,
+        cover,
+    }
+}
+
+/// Runs a window's reads in one read-only transaction. Its partial day and its buckets then
+/// come from one snapshot (REPEATABLE READ on PostgreSQL; a SQLite read transaction is one
+/// already), so an import committing between the two reads cannot be counted in one and not
+/// the other. PostgreSQL also runs them without parallel workers: on a small host, starting
+/// two workers cost more than the few milliseconds of the sums themselves (12 ms against 5 for
+/// a 30-day window's buckets; docs/decisions.md).
+pub async fn in_snapshot<T>(
+    conn: &DatabaseConnection,
+    reads: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, DbErr>,
+) -> Result<T, DbErr> {
+    let txn = conn.begin().await?;
+    if conn.get_database_backend() == DbBackend::Postgres {
+        // One round trip for both settings (a simple query may hold several statements).
+        txn.execute_unprepared(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
+             SET LOCAL max_parallel_workers_per_gather = 0",
+        )
+        .await?;
+    }
+    match reads(&txn).await {
+        Ok(value) => {
+            txn.commit().await?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = txn.rollback().await {
+                tracing::warn!(error = %rollback, "could not end a read-only market transaction");
+            }
+            Err(err)
         }
     }
 }
@@ -318,6 +405,53 @@ mod tests {
         assert_eq!(bucket_start(16, 8), 16);
         assert_eq!(bucket_start(-1, 8), -8);
         assert_eq!(bucket_start(-64, 64), -64);
+    }
+
+    /// How many times a plan counts the instant `at`: its buckets and its postings.
+    fn instant_counted(window: &Window, at: DateTime<Utc>) -> i64 {
+        let (day, quarter) = (day_of(at), quarter_of(at));
+        let largest = SPANS[SPANS.len() - 1];
+        let mut times: i64 = window
+            .cover
+            .buckets
+            .iter()
+            .filter(|&&(span, start, _)| match span {
+                QUARTER => start == quarter,
+                _ => (start..start + span).contains(&day),
+            })
+            .map(|&(_, _, sign)| i64::from(sign))
+            .sum();
+        if bucket_start(day, largest) >= window.cover.largest_from {
+            times += 1;
+        }
+        if (window.postings_from..window.postings_until).contains(&at) {
+            times += window.postings_sign;
+        }
+        times
+    }
+
+    #[test]
+    fn a_quarter_plan_counts_every_instant_from_since_once_and_reads_at_most_three_hours() {
+        let day = 20_000;
+        for minutes in (0..2 * 24 * 60).step_by(7) {
+            let since = start_of_day(day) + chrono::Duration::minutes(minutes);
+            let window = plan_by_quarter(since);
+            assert!(
+                window.postings_until - window.postings_from <= chrono::Duration::hours(3),
+                "{since}: {window:?}"
+            );
+            let quarters = window.cover.buckets.iter().filter(|b| b.0 == QUARTER);
+            assert!(quarters.count() <= 2, "{since}: {window:?}");
+            for offset in (-3 * 24 * 60..3 * 24 * 60).step_by(13) {
+                let at = since + chrono::Duration::minutes(offset) + chrono::Duration::seconds(11);
+                assert_eq!(
+                    instant_counted(&window, at),
+                    i64::from(at >= since),
+                    "{at} in the window from {since}: {window:?}"
+                );
+            }
+            assert_eq!(instant_counted(&window, since), 1, "{since}");
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod m20261202_000019_resume_text_status;
 mod m20261202_000020_change_notifications;
 mod m20261202_000021_rate_limits;
 mod m20261203_000022_market_buckets;
+mod m20261204_000023_market_quarters;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_change_notifications::Migration),
             Box::new(m20261202_000021_rate_limits::Migration),
             Box::new(m20261203_000022_market_buckets::Migration),
+            Box::new(m20261204_000023_market_quarters::Migration),
         ]
     }
 }
