@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement,
+    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 
 use super::postings::ValidPosting;
@@ -308,7 +309,10 @@ fn row_values(row: job_posting::Model) -> Result<[sea_orm::Value; 20], DbErr> {
 
 /// The stored postings a batch could match, by `job_id` or `url`: two lookups on their unique
 /// indexes, each list sent as one JSON document (an `IN` list of a thousand bound values cost
-/// more to build and bind than the lookup itself).
+/// more to build and bind than the lookup itself). On PostgreSQL the rows are locked (`FOR
+/// UPDATE`, in id order): a concurrent batch updating the same posting waits for this one to
+/// commit and then reads its version, where it would otherwise take the version before from
+/// the rollups a second time. SQLite's single writer already runs batches one after another.
 async fn find_stored(
     conn: &impl ConnectionTrait,
     batch: &[ValidPosting],
@@ -334,6 +338,8 @@ async fn find_stored(
                 format!("{column} IN (SELECT value FROM {elements})"),
                 [document],
             ))
+            .order_by_asc(job_posting::Column::Id)
+            .lock_exclusive()
             .all(conn)
             .await?;
         for row in found {

@@ -510,19 +510,26 @@ async fn windows_up_to_a_year_from_any_time_of_day_equal_a_plain_recount() {
     let today = careerhub::market::rollups::day_of(careerhub::db::now());
     let midnight = careerhub::market::rollups::start_of_day(today);
     // A window's first day counted from both sides (before and after noon), from midnight
-    // exactly, and ending before some postings (scraped "later" than the window's end).
+    // exactly, and ending before some postings (scraped "later" than the window's end); its
+    // first quarter-day (trending) likewise, in each quarter of the day and on a boundary.
     for now in [
         careerhub::db::now(),
         midnight,
+        midnight + Duration::hours(1) + Duration::minutes(10),
         midnight + Duration::hours(3) + Duration::seconds(7),
+        midnight + Duration::hours(5) + Duration::minutes(50),
+        midnight + Duration::hours(6),
+        midnight + Duration::hours(10) + Duration::minutes(30),
         midnight + Duration::hours(14) + Duration::minutes(59),
+        midnight + Duration::hours(19) + Duration::minutes(45),
+        midnight + Duration::hours(23) + Duration::minutes(59),
         midnight - Duration::days(37) + Duration::hours(23),
     ] {
         assert_windows_agree_with_recounts(&app, &windows, now).await;
     }
-    // The coarse buckets are sums of the daily ones.
+    // The coarse buckets and the quarters are sums of the daily ones.
     let rows = rollup_rows(&app).await;
-    for span in [8, 64] {
+    for span in [careerhub::market::window::QUARTER, 8, 64] {
         let coarse: i64 = rows
             .iter()
             .filter(|r| r.0 == span && r.1 == "total")
@@ -545,4 +552,45 @@ async fn windows_up_to_a_year_from_any_time_of_day_equal_a_plain_recount() {
             .await
             .unwrap() as i64
     );
+}
+
+#[tokio::test]
+async fn two_writers_updating_one_posting_at_once_keep_the_rollups_exact() {
+    use sea_orm::TransactionTrait;
+    let app = TestApp::new().await;
+    let now = careerhub::db::now();
+    store(&app, posting(1, &["python"]), now - Duration::days(2)).await;
+    let valid = |slugs: &[&str], location: &str| {
+        let mut input = posting(1, slugs);
+        input.location = Some(location.into());
+        postings::validate(input).expect("valid posting")
+    };
+
+    let writer = app.state.db.writer().clone();
+    let first = writer.begin().await.unwrap();
+    careerhub::market::store::upsert(&first, valid(&["rust"], "Berlin"), now)
+        .await
+        .unwrap();
+    // The second writer starts while the first has not committed, and finishes after it.
+    let second_valid = valid(&["go", "sql"], "Tbilisi");
+    let second = tokio::spawn(async move {
+        let txn = writer.begin().await.unwrap();
+        let outcome = careerhub::market::store::upsert(&txn, second_valid, now)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+        outcome
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.unwrap();
+    assert!(matches!(second.await.unwrap(), Upserted::Updated(_)));
+
+    let stored = job_posting::Entity::find()
+        .all(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].technology_slugs.0, ["go", "sql"]);
+    assert_eq!(stored[0].location, "Tbilisi");
+    assert_rollups_agree_with_recounts(&app).await;
 }
