@@ -7,15 +7,17 @@
 #     timed, as postings per second;
 #   - then, with the server on that data, wrk at low concurrency (4 connections, 2 threads,
 #     --latency) against `GET /market/trending` (default 30-day window), `GET /market/trending?days=180`,
-#     `GET /market/trending?days=365` and `GET /skills/gap-analysis?role=Backend%20Engineer` (its
-#     default 30-day window) for a Career Navigator user registered
+#     `GET /market/trending?days=365`, `GET /skills/gap-analysis?role=Backend%20Engineer` (its
+#     default 30-day window), and the learning roadmap and project ideas built from that gap
+#     (`/learning/roadmap`, `/projects/recommendations`) for a Career Navigator user registered
 #     through the API (target role "Backend Engineer", a few skills); twice: as deployed (answers
 #     cached in-process for a minute) and with the cache off (every request computed from the
 #     rollups).
 #
 # Prints route, req/s, p50 and p99 per engine, against the targets (issue #25): import >= 20,000
 # postings/s on both engines; computed or cached, trending p50 < 30 ms and p99 < 60 ms for any
-# window, gap analysis p50 < 10 ms and p99 < 20 ms.
+# window, gap analysis (and the roadmap and project ideas built from it) p50 < 10 ms and
+# p99 < 20 ms.
 #
 # The postings file is cached in target/bench-data/postings-1m.jsonl and reused while it is less
 # than a day old (its `scraped_at` values are relative to when it was generated); set
@@ -167,9 +169,14 @@ measure_routes() {
     # The user exists after the first pass (same database): log in again if registering fails.
     navigator_login
     local -a paths=("/market/trending" "/market/trending?days=180" "/market/trending?days=365"
-        "/skills/gap-analysis?role=Backend%20Engineer")
-    local -a p50_targets=("$TARGET_TRENDING_P50_MS" "$TARGET_TRENDING_P50_MS" "$TARGET_TRENDING_P50_MS" "$TARGET_GAP_P50_MS")
-    local -a p99_targets=("$TARGET_TRENDING_P99_MS" "$TARGET_TRENDING_P99_MS" "$TARGET_TRENDING_P99_MS" "$TARGET_GAP_P99_MS")
+        "/skills/gap-analysis?role=Backend%20Engineer"
+        "/learning/roadmap?target_role=Backend%20Engineer&include_gap_analysis=true"
+        "/projects/recommendations?target_role=Backend%20Engineer&limit=20")
+    # The roadmap and the project ideas are built from the gap analysis's figures: its targets.
+    local -a p50_targets=("$TARGET_TRENDING_P50_MS" "$TARGET_TRENDING_P50_MS" "$TARGET_TRENDING_P50_MS"
+        "$TARGET_GAP_P50_MS" "$TARGET_GAP_P50_MS" "$TARGET_GAP_P50_MS")
+    local -a p99_targets=("$TARGET_TRENDING_P99_MS" "$TARGET_TRENDING_P99_MS" "$TARGET_TRENDING_P99_MS"
+        "$TARGET_GAP_P99_MS" "$TARGET_GAP_P99_MS" "$TARGET_GAP_P99_MS")
     local i rps p50 p99 errors verdicts
     for i in "${!paths[@]}"; do
         expect_ok "$base${paths[$i]}" "$NAV_TOKEN"
