@@ -17,8 +17,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
-    TransactionTrait, Value,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement, Value,
 };
 
 use super::rollups::{day_of, placeholder, quarter_of, start_of_day, start_of_quarter};
@@ -161,27 +160,19 @@ pub async fn in_snapshot<T>(
     conn: &DatabaseConnection,
     reads: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, DbErr>,
 ) -> Result<T, DbErr> {
-    let txn = conn.begin().await?;
-    if conn.get_database_backend() == DbBackend::Postgres {
-        // One round trip for both settings (a simple query may hold several statements).
-        txn.execute_unprepared(
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-             SET LOCAL max_parallel_workers_per_gather = 0",
-        )
-        .await?;
-    }
-    match reads(&txn).await {
-        Ok(value) => {
-            txn.commit().await?;
-            Ok(value)
+    let postgres = conn.get_database_backend() == DbBackend::Postgres;
+    crate::db::in_transaction(conn, async |txn| {
+        if postgres {
+            // One round trip for both settings (a simple query may hold several statements).
+            txn.execute_unprepared(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
+                 SET LOCAL max_parallel_workers_per_gather = 0",
+            )
+            .await?;
         }
-        Err(err) => {
-            if let Err(rollback) = txn.rollback().await {
-                tracing::warn!(error = %rollback, "could not end a read-only market transaction");
-            }
-            Err(err)
-        }
-    }
+        reads(txn).await
+    })
+    .await
 }
 
 /// One rollup key summed over a window's buckets.

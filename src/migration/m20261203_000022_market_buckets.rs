@@ -45,7 +45,7 @@ impl MigrationTrait for Migration {
         }
         conn.execute_unprepared("DROP TABLE market_daily_counts")
             .await?;
-        if has_postings_but_no_counts(conn).await? {
+        if super::postings_without_counts(conn, "1 = 1").await? {
             crate::market::rollups::rebuild(conn).await?;
         }
         if backend == DbBackend::Sqlite {
@@ -90,20 +90,6 @@ impl MigrationTrait for Migration {
         conn.execute_unprepared("DROP TABLE market_counts").await?;
         Ok(())
     }
-}
-
-async fn has_postings_but_no_counts(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
-    let found = conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT EXISTS (SELECT 1 FROM job_postings) AS postings, \
-             EXISTS (SELECT 1 FROM market_counts) AS counts",
-        ))
-        .await?;
-    let Some(found) = found else {
-        return Ok(false);
-    };
-    Ok(found.try_get::<bool>("", "postings")? && !found.try_get::<bool>("", "counts")?)
 }
 
 fn create_table(backend: DbBackend) -> String {

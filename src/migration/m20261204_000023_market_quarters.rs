@@ -15,7 +15,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
-        if has_postings_but_no_quarters(conn).await? {
+        if super::postings_without_counts(conn, &format!("span = {QUARTER}")).await? {
             crate::market::rollups::rebuild(conn).await?;
         }
         Ok(())
@@ -28,20 +28,4 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
-}
-
-async fn has_postings_but_no_quarters(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
-    let found = conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            format!(
-                "SELECT EXISTS (SELECT 1 FROM job_postings) AS postings, \
-                 EXISTS (SELECT 1 FROM market_counts WHERE span = {QUARTER}) AS quarters"
-            ),
-        ))
-        .await?;
-    let Some(found) = found else {
-        return Ok(false);
-    };
-    Ok(found.try_get::<bool>("", "postings")? && !found.try_get::<bool>("", "quarters")?)
 }

@@ -60,3 +60,24 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// True when the database holds postings but no `market_counts` row matching `rows` (an SQL
+/// condition): its rollups must be counted again from the postings.
+async fn postings_without_counts(
+    conn: &impl sea_orm::ConnectionTrait,
+    rows: &str,
+) -> Result<bool, DbErr> {
+    let found = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            format!(
+                "SELECT EXISTS (SELECT 1 FROM job_postings) AS postings, \
+                 EXISTS (SELECT 1 FROM market_counts WHERE {rows}) AS counts"
+            ),
+        ))
+        .await?;
+    let Some(found) = found else {
+        return Ok(false);
+    };
+    Ok(found.try_get::<bool>("", "postings")? && !found.try_get::<bool>("", "counts")?)
+}
