@@ -18,6 +18,10 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub mod copy;
+
+pub use copy::{CopyCapable, CopyTransaction, in_copy_transaction};
+
 use crate::config::Config;
 use crate::migration::Migrator;
 

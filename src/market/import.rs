@@ -6,6 +6,7 @@
 use std::io::BufRead;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value};
 
 use super::postings::{self, PostingInput, ValidPosting};
@@ -114,7 +115,6 @@ pub async fn import(
 /// rollups were planned for a row a bucket where they hold hundreds (about a second at a
 /// million postings; reads and writes go on meanwhile).
 async fn refresh_statistics(db: &Db) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::ConnectionTrait;
     let conn = db.writer();
     if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
         conn.execute_unprepared("ANALYZE job_postings, market_counts")
@@ -194,10 +194,7 @@ async fn write_chunk(
     }
     let now = db::now();
     let (lines, batch): (Vec<usize>, Vec<ValidPosting>) = chunk.into_iter().unzip();
-    let written = db::in_transaction(db.writer(), async |txn| {
-        store::upsert_many(txn, batch.clone(), now).await
-    })
-    .await;
+    let written = write_batch(db, batch.clone(), now).await;
     match written {
         Ok(outcomes) => {
             db.postings_changed();
@@ -232,6 +229,20 @@ async fn write_chunk(
         }
     }
     Ok(())
+}
+
+/// One chunk in one transaction; on PostgreSQL one that can `COPY` the new postings.
+async fn write_batch(
+    db: &Db,
+    batch: Vec<ValidPosting>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<Upserted, String>>, sea_orm::DbErr> {
+    let conn = db.writer();
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db::in_copy_transaction(conn, async |txn| store::upsert_many(txn, batch, now).await).await
+    } else {
+        db::in_transaction(conn, async |txn| store::upsert_many(txn, batch, now).await).await
+    }
 }
 
 fn record(report: &mut ImportReport, line: usize, outcome: Result<Upserted, String>) {

@@ -9,6 +9,7 @@ pub mod gap;
 pub mod handlers;
 pub mod import;
 pub mod job_posting;
+mod posting_copy;
 pub mod postings;
 pub mod rollups;
 pub mod search;

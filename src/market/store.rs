@@ -2,6 +2,7 @@
 //! the first `scraped_at`) for a whole batch at once, with the rollups it changes.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
@@ -11,8 +12,9 @@ use sea_orm::{
 };
 
 use super::postings::ValidPosting;
-use super::{job_posting, rollups};
+use super::{job_posting, posting_copy, rollups};
 use crate::accounts::user::StringList;
+use crate::db::CopyCapable;
 
 /// What an upsert did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub enum Upserted {
 /// Inserts a posting, or updates the one with the same `job_id` (else the same `url`) in place,
 /// keeping its first `scraped_at`.
 pub async fn upsert(
-    conn: &impl ConnectionTrait,
+    conn: &impl CopyCapable,
     posting: ValidPosting,
     now: DateTime<Utc>,
 ) -> Result<Upserted, DbErr> {
@@ -38,9 +40,10 @@ pub async fn upsert(
 /// Upserts a batch as if one by one, in order, with one lookup, one multi-row insert, an update
 /// per changed stored posting, and one rollup write. Each posting gets its outcome, or the reason
 /// it cannot be stored (its `job_id` and its `url` belong to two different postings). Run it in
-/// a transaction: the postings and their rollups must change together.
+/// a transaction: the postings and their rollups must change together. In a
+/// [`crate::db::CopyTransaction`] the new postings go in by `COPY`.
 pub async fn upsert_many(
-    conn: &impl ConnectionTrait,
+    conn: &impl CopyCapable,
     batch: Vec<ValidPosting>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Result<Upserted, String>>, DbErr> {
@@ -50,24 +53,27 @@ pub async fn upsert_many(
         .into_iter()
         .map(|posting| plan.apply(posting, now))
         .collect();
+    let BatchPlan { stored, fresh, .. } = plan;
+    let fresh = Arc::new(fresh);
+    // A COPY's rows are encoded while the rollups and the updates are written.
+    let copy = match conn.copy_transaction() {
+        Some(txn) => Some((txn, posting_copy::start(txn, Arc::clone(&fresh)).await?)),
+        None => None,
+    };
     let mut deltas = rollups::Deltas::default();
-    for (original, current, changed) in &plan.stored {
+    for (original, current, changed) in &stored {
         if *changed {
             deltas.count(original, -1);
             deltas.count(current, 1);
         }
     }
-    for row in &plan.fresh {
+    for row in fresh.iter() {
         deltas.count(row, 1);
     }
     deltas.apply(conn).await?;
 
-    let stored_ids: Vec<i64> = plan
-        .stored
-        .iter()
-        .map(|(_, current, _)| current.id)
-        .collect();
-    for (_, current, changed) in plan.stored {
+    let stored_ids: Vec<i64> = stored.iter().map(|(_, current, _)| current.id).collect();
+    for (_, current, changed) in stored {
         if changed {
             job_posting::ActiveModel::from(current)
                 .reset_all()
@@ -75,7 +81,13 @@ pub async fn upsert_many(
                 .await?;
         }
     }
-    let fresh_ids = insert_rows(conn, plan.fresh).await?;
+    let fresh_ids = match copy {
+        Some((txn, copy)) => copy.finish(txn).await?,
+        None => {
+            let rows = Arc::try_unwrap(fresh).unwrap_or_else(|shared| (*shared).clone());
+            insert_rows(conn, rows).await?
+        }
+    };
     Ok(outcomes
         .into_iter()
         .map(|outcome| {
@@ -100,9 +112,9 @@ const ROWS_PER_INSERT: usize = 1_000;
 /// rows can be laid down in `scraped_at` order.
 const ROWS_PER_DOCUMENT: usize = 20_000;
 
-/// The columns a new posting's insert sets (all but `id`), in the order `row_values` binds,
-/// each with the type PostgreSQL's `json_to_recordset` reads it as.
-const INSERT_COLUMNS: [(&str, &str); 20] = [
+/// The columns a new posting's insert sets (all but `id`), in the order `row_values` binds (and
+/// `posting_copy` writes), each with the type PostgreSQL's `json_to_recordset` reads it as.
+pub(super) const INSERT_COLUMNS: [(&str, &str); 20] = [
     ("job_id", "text"),
     ("title", "text"),
     ("company", "text"),
@@ -308,11 +320,12 @@ fn row_values(row: job_posting::Model) -> Result<[sea_orm::Value; 20], DbErr> {
 }
 
 /// The stored postings a batch could match, by `job_id` or `url`: two lookups on their unique
-/// indexes, each list sent as one JSON document (an `IN` list of a thousand bound values cost
-/// more to build and bind than the lookup itself). On PostgreSQL the rows are locked (`FOR
-/// UPDATE`, in id order): a concurrent batch updating the same posting waits for this one to
-/// commit and then reads its version, where it would otherwise take the version before from
-/// the rollups a second time. SQLite's single writer already runs batches one after another.
+/// indexes, each list sent as one value (an `IN` list of a thousand bound values cost more to
+/// build and bind than the lookup itself): a text array on PostgreSQL, a JSON document on
+/// SQLite. On PostgreSQL the rows are locked (`FOR UPDATE`, in id order): a concurrent batch
+/// updating the same posting waits for this one to commit and then reads its version, where it
+/// would otherwise take the version before from the rollups a second time. SQLite's single
+/// writer already runs batches one after another.
 async fn find_stored(
     conn: &impl ConnectionTrait,
     batch: &[ValidPosting],
@@ -322,21 +335,25 @@ async fn find_stored(
         .filter_map(|p| p.input.job_id.as_deref())
         .collect();
     let urls: Vec<&str> = batch.iter().map(|p| p.input.url.as_str()).collect();
-    let elements = match conn.get_database_backend() {
-        DbBackend::Postgres => "json_array_elements_text(CAST($1 AS json))",
-        _ => "json_each(?)",
-    };
+    let postgres = conn.get_database_backend() == DbBackend::Postgres;
     let mut stored: Vec<job_posting::Model> = Vec::new();
     let mut seen: HashSet<i64> = HashSet::new();
     for (column, values) in [("job_id", job_ids), ("url", urls)] {
         if values.is_empty() {
             continue;
         }
-        let document = rollups::json_text(&values)?;
+        let (elements, list) = if postgres {
+            (
+                "unnest(CAST($1 AS text[])) AS value",
+                rollups::text_array(&values),
+            )
+        } else {
+            ("json_each(?)", rollups::json_text(&values)?.into())
+        };
         let found = job_posting::Entity::find()
             .filter(Expr::cust_with_values(
                 format!("{column} IN (SELECT value FROM {elements})"),
-                [document],
+                [list],
             ))
             .order_by_asc(job_posting::Column::Id)
             .lock_exclusive()

@@ -27,6 +27,7 @@ mod job_sources;
 mod learning;
 mod lifecycle;
 mod market;
+mod market_import;
 mod ocr;
 mod outage;
 mod queue;
