@@ -115,6 +115,7 @@ pub fn validate(mut input: PostingInput) -> Result<ValidPosting, String> {
             "a skill or technology slug is longer than {MAX_SLUG_CHARS} characters: {long}"
         ));
     }
+    refuse_nul(&input)?;
     if let (Some(min), Some(max)) = (input.min_annual_salary_usd, input.max_annual_salary_usd)
         && (min < 0 || max < min)
     {
@@ -127,6 +128,38 @@ pub fn validate(mut input: PostingInput) -> Result<ValidPosting, String> {
         skills,
         company_industry,
     })
+}
+
+/// PostgreSQL's text and jsonb cannot hold U+0000: refused here, by name, on both engines,
+/// rather than failing the whole batch it came in on.
+fn refuse_nul(input: &PostingInput) -> Result<(), String> {
+    let texts = [
+        ("job_id", input.job_id.as_deref()),
+        ("title", Some(input.title.as_str())),
+        ("company", Some(input.company.as_str())),
+        ("company_domain", input.company_domain.as_deref()),
+        ("company_industry", input.company_industry.as_deref()),
+        ("location", input.location.as_deref()),
+        ("description", input.description.as_deref()),
+        ("url", Some(input.url.as_str())),
+        ("search_keywords", input.search_keywords.as_deref()),
+        ("search_location", input.search_location.as_deref()),
+    ];
+    let tags = input.skills.iter().flatten().chain(&input.technology_slugs);
+    let coordinates = input.coordinates.as_ref().map(Value::to_string);
+    let nul = texts
+        .into_iter()
+        .chain(tags.map(|tag| ("skills or technology_slugs", Some(tag.as_str()))))
+        .chain([("coordinates", coordinates.as_deref())])
+        .find(|(field, text)| {
+            text.is_some_and(|t| {
+                t.contains('\0') || (*field == "coordinates" && t.contains("\\u0000"))
+            })
+        });
+    match nul {
+        Some((field, _)) => Err(format!("{field} contains a NUL character (U+0000)")),
+        None => Ok(()),
+    }
 }
 
 fn require_text(field: &str, value: &str, max: usize) -> Result<(), String> {

@@ -165,3 +165,49 @@ async fn an_import_reads_back_every_value_it_was_sent_and_later_inserts_take_new
     assert!(later > first.id.max(second.id), "{later} after {rows:?}");
     assert_ne!(first.id, second.id);
 }
+
+#[tokio::test]
+async fn a_nul_character_refuses_its_row_by_name_and_the_rest_of_the_file_is_stored() {
+    let app = TestApp::new().await;
+    let lines = [
+        json!({"title": "First", "company": "Acme", "url": "https://jobs.example.com/n1"}),
+        json!({"title": "Second", "company": "Acme", "url": "https://jobs.example.com/n2",
+               "description": "before\u{0}after"}),
+        json!({"title": "Third", "company": "Acme", "url": "https://jobs.example.com/n3",
+               "coordinates": {"label": "x\u{0}"}}),
+        json!({"title": "Fourth", "company": "Acme", "url": "https://jobs.example.com/n4"}),
+    ];
+    let file: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let report = import::import(
+        &app.state.db,
+        std::io::Cursor::new(file.into_bytes()),
+        Format::JsonLines,
+        &ImportDefaults::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.inserted, report.updated), (2, 0), "{report}");
+    assert_eq!(
+        report.rejected,
+        [
+            (
+                2,
+                "description contains a NUL character (U+0000)".to_owned()
+            ),
+            (
+                3,
+                "coordinates contains a NUL character (U+0000)".to_owned()
+            ),
+        ]
+    );
+    let titles: Vec<String> = job_posting::Entity::find()
+        .order_by_asc(job_posting::Column::Id)
+        .all(app.state.db.reader())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.title)
+        .collect();
+    assert_eq!(titles, ["First", "Fourth"]);
+}
