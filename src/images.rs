@@ -2,7 +2,8 @@
 //! (JPEG, PNG, GIF or WebP), the dimensions read from the header and refused past the pixel
 //! limits (decompression bombs), a decode under an allocation limit, the EXIF orientation
 //! applied, and a re-encode that carries no metadata (EXIF, GPS, comments) and nothing appended
-//! after the image. Decoding runs in a parser child (`sandbox`) with a time limit; a crash
+//! after the image; only the colour profile (ICC) is carried over, so a phone's wide-gamut photo
+//! keeps its colours. Decoding runs in a parser child (`sandbox`) with a time limit; a crash
 //! there is a refusal of the file, never the server's end.
 
 use std::io::Cursor;
@@ -26,6 +27,9 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 const PROCESS_TIME_LIMIT: Duration = Duration::from_secs(20);
 const JPEG_QUALITY: u8 = 88;
+/// Largest colour profile carried over (display profiles are a few hundred bytes to a few
+/// hundred kilobytes); a larger one is dropped and the image stored without it.
+const MAX_ICC_BYTES: usize = 1024 * 1024;
 
 /// Django's message for anything that is not a readable image.
 pub const NOT_AN_IMAGE: &str =
@@ -249,8 +253,15 @@ pub fn clean_many(bytes: &[u8], outputs: &[Output]) -> Result<Vec<CleanImage>, I
         .into_decoder()
         .map_err(|_| ImageError::NotAnImage)?;
     let orientation = decoder.orientation().map_err(|_| ImageError::NotAnImage)?;
+    // A profile the decoder cannot read is left behind, not a reason to refuse the picture.
+    let icc = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|profile| profile.len() <= MAX_ICC_BYTES);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|_| ImageError::NotAnImage)?;
     image.apply_orientation(orientation);
+    let photo = format == ImageFormat::Jpeg;
     outputs
         .iter()
         .map(|output| match output.max_side {
@@ -258,9 +269,9 @@ pub fn clean_many(bytes: &[u8], outputs: &[Output]) -> Result<Vec<CleanImage>, I
             // only the result (a Lanczos pass kept a float copy of the whole width: about
             // 500 MB for a 40-megapixel upload).
             Some(max) if image.width() > max || image.height() > max => {
-                encode(&image.thumbnail(max, max), format == ImageFormat::Jpeg)
+                encode(&image.thumbnail(max, max), photo, icc.as_deref())
             }
-            _ => encode(&image, format == ImageFormat::Jpeg),
+            _ => encode(&image, photo, icc.as_deref()),
         })
         .collect()
 }
@@ -291,12 +302,22 @@ fn has_zip_directory(bytes: &[u8]) -> bool {
     tail.windows(4).any(|w| w == b"PK\x05\x06")
 }
 
-/// Photos stay JPEG; everything else becomes PNG (lossless, keeps transparency).
-fn encode(image: &DynamicImage, photo: bool) -> Result<CleanImage, ImageError> {
+/// Photos stay JPEG; everything else becomes PNG (lossless, keeps transparency). `icc`, the
+/// source's colour profile, goes into the new file.
+fn encode(image: &DynamicImage, photo: bool, icc: Option<&[u8]>) -> Result<CleanImage, ImageError> {
+    use image::ImageEncoder;
     let (width, height) = (image.width(), image.height());
     let mut out = Vec::new();
+    let with_profile = |encoder: &mut dyn ImageEncoder| {
+        if let Some(profile) = icc {
+            // Both encoders take one; should one refuse, the image is still stored.
+            let _ = encoder.set_icc_profile(profile.to_vec());
+        }
+    };
     let (extension, content_type) = if photo {
-        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+        let mut encoder =
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+        with_profile(&mut encoder);
         let written = match image {
             // What a JPEG decodes to; anything else (a CMYK or 16-bit source) is made RGB.
             DynamicImage::ImageRgb8(_) | DynamicImage::ImageLuma8(_) => {
@@ -307,8 +328,10 @@ fn encode(image: &DynamicImage, photo: bool) -> Result<CleanImage, ImageError> {
         written.map_err(|_| ImageError::NotAnImage)?;
         ("jpg", "image/jpeg")
     } else {
+        let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+        with_profile(&mut encoder);
         image
-            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .write_with_encoder(encoder)
             .map_err(|_| ImageError::NotAnImage)?;
         ("png", "image/png")
     };
@@ -348,6 +371,42 @@ mod tests {
             (100, 50, "png")
         );
         assert!(clean.bytes.starts_with(b"\x89PNG"));
+    }
+
+    /// A phone photo's wide-gamut profile survives the re-encode (JPEG stays JPEG, and a PNG's
+    /// profile stays in the PNG); EXIF does not.
+    #[test]
+    fn the_colour_profile_is_carried_over() {
+        use image::ImageEncoder;
+        let profile: Vec<u8> = b"fake display-p3 profile "
+            .iter()
+            .copied()
+            .cycle()
+            .take(3_000)
+            .collect();
+        let source = DynamicImage::new_rgb8(64, 48);
+        let mut jpeg = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90);
+        encoder.set_icc_profile(profile.clone()).unwrap();
+        source.write_with_encoder(encoder).unwrap();
+        let mut png_bytes = Vec::new();
+        let mut encoder = image::codecs::png::PngEncoder::new(&mut png_bytes);
+        encoder.set_icc_profile(profile.clone()).unwrap();
+        source.write_with_encoder(encoder).unwrap();
+
+        for (bytes, format) in [(jpeg, ImageFormat::Jpeg), (png_bytes, ImageFormat::Png)] {
+            let outputs = [Output { max_side: None }, Output { max_side: Some(32) }];
+            for clean in clean_many(&bytes, &outputs).unwrap() {
+                let mut decoder = reader(&clean.bytes, format).into_decoder().unwrap();
+                assert_eq!(decoder.icc_profile().unwrap(), Some(profile.clone()));
+            }
+        }
+        // No profile in, none out.
+        let clean = clean_blocking(&png(10, 10), Output { max_side: None }).unwrap();
+        let mut decoder = reader(&clean.bytes, ImageFormat::Png)
+            .into_decoder()
+            .unwrap();
+        assert_eq!(decoder.icc_profile().unwrap(), None);
     }
 
     #[test]
