@@ -4,7 +4,8 @@
 //! a worker, the import CLI). While the listener is not subscribed (starting, or reconnecting
 //! after an outage) a notification could be missed, so the caches are closed by the
 //! [`CacheGate`] and emptied before they open again. SQLite has one writing process: its gate is
-//! always open and the writers' own `forget` calls are the whole story.
+//! always open and the writers' own `forget` calls are the whole story. The same notifications
+//! wake the analysis streams watching a job application ([`Wakeups`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
@@ -51,6 +52,8 @@ pub enum Change {
     /// A portfolio with this slug was written (published, unpublished, renamed, deleted).
     Slug(String),
     Postings,
+    /// The analysis of this job application was started, re-run or finished.
+    Analysis(i64),
 }
 
 impl Change {
@@ -64,6 +67,7 @@ impl Change {
             "user" => key.parse().ok().map(Change::User),
             "industry" => key.parse().ok().map(Change::IndustryProfile),
             "slug" => Some(Change::Slug(key.to_owned())),
+            "analysis" => key.parse().ok().map(Change::Analysis),
             _ => None,
         }
     }
@@ -80,6 +84,7 @@ impl Inner {
             Change::IndustryProfile(id) => self.industry_profiles.forget(*id),
             Change::Slug(slug) => self.public_pages.forget(slug),
             Change::Postings => self.db.postings_changed(),
+            Change::Analysis(job_id) => self.analysis_wakeups.announce(*job_id),
         }
     }
 
@@ -89,6 +94,53 @@ impl Inner {
         self.industry_profiles.clear();
         self.public_pages.clear();
         self.db.postings_changed();
+    }
+}
+
+/// Within one process, which job applications' analyses just changed: announced by the writer
+/// in this process and by the listener for every other one, heard by the streams that watch
+/// them (`tracker::analysis`), so a stream answers when the result lands rather than at its next
+/// poll.
+#[derive(Clone, Debug)]
+pub struct Wakeups(tokio::sync::broadcast::Sender<i64>);
+
+/// Announcements kept for a slow stream; one that falls further behind reads the row again.
+const WAKEUPS_KEPT: usize = 1_024;
+
+impl Default for Wakeups {
+    fn default() -> Self {
+        Wakeups(tokio::sync::broadcast::channel(WAKEUPS_KEPT).0)
+    }
+}
+
+impl Wakeups {
+    /// Tells every watcher of `job_id` in this process to look again.
+    pub fn announce(&self, job_id: i64) {
+        // No receiver is fine: nobody is watching.
+        let _ = self.0.send(job_id);
+    }
+
+    pub fn subscribe(&self) -> WakeupReceiver {
+        WakeupReceiver(self.0.subscribe())
+    }
+}
+
+/// One watcher's end of [`Wakeups`].
+pub struct WakeupReceiver(tokio::sync::broadcast::Receiver<i64>);
+
+impl WakeupReceiver {
+    /// Returns once `job_id` was announced (or announcements were missed, so it may have been);
+    /// never, once the sender is gone.
+    pub async fn changed(&mut self, job_id: i64) {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match self.0.recv().await {
+                Ok(announced) if announced == job_id => return,
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => return,
+                Err(RecvError::Closed) => std::future::pending::<()>().await,
+            }
+        }
     }
 }
 
@@ -195,7 +247,28 @@ async fn receive(state: &Weak<Inner>, listener: &mut PgListener) -> Ended {
 
 #[cfg(test)]
 mod tests {
+    use futures::FutureExt;
+
     use super::*;
+
+    /// Polled once each (`now_or_never`): whether a watcher wakes is decided by what was
+    /// announced before, never by a clock.
+    #[test]
+    fn a_watcher_wakes_for_its_own_job_only_and_when_it_fell_behind() {
+        let wakeups = Wakeups::default();
+        let mut watcher = wakeups.subscribe();
+        wakeups.announce(8);
+        assert_eq!(watcher.changed(7).now_or_never(), None);
+        wakeups.announce(9);
+        wakeups.announce(7);
+        assert_eq!(watcher.changed(7).now_or_never(), Some(()));
+        assert_eq!(watcher.changed(7).now_or_never(), None);
+        // More announcements than are kept: the watcher cannot tell whether its job was one.
+        for other in 0..(WAKEUPS_KEPT as i64 + 10) {
+            wakeups.announce(1_000 + other);
+        }
+        assert_eq!(watcher.changed(7).now_or_never(), Some(()));
+    }
 
     #[test]
     fn trigger_payloads_name_what_changed() {
@@ -209,6 +282,7 @@ mod tests {
             Some(Change::Slug("jane-doe".into()))
         );
         assert_eq!(Change::parse("postings"), Some(Change::Postings));
+        assert_eq!(Change::parse("analysis:12"), Some(Change::Analysis(12)));
         assert_eq!(Change::parse("user:x"), None);
         assert_eq!(Change::parse("other:1"), None);
     }

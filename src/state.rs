@@ -55,6 +55,8 @@ pub struct Inner {
     pub public_pages: PublicPages,
     /// Open analysis event streams per user (`tracker::analysis::streams`).
     pub analysis_streams: StreamSlots,
+    /// Wakes those streams when their analysis changes (`changes`).
+    pub analysis_wakeups: changes::Wakeups,
     /// The parser children for untrusted documents.
     pub sandbox: Sandbox,
     /// Closed while other processes' writes cannot be heard (`changes`).
@@ -100,6 +102,7 @@ impl AppState {
             ai,
             public_pages: PublicPages::new(config.public_page_cache_ttl, cache_gate.clone()),
             analysis_streams: StreamSlots::default(),
+            analysis_wakeups: changes::Wakeups::default(),
             tokens: TokenKeys::from_config(&config),
             auth_limiter: if config.is_sqlite() {
                 AuthRateLimiter::new(config.auth_rate_limits, clock.clone())

@@ -26,6 +26,7 @@ mod m20261202_000020_change_notifications;
 mod m20261202_000021_rate_limits;
 mod m20261203_000022_market_buckets;
 mod m20261204_000023_market_quarters;
+mod m20261206_000024_analysis_notifications;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_rate_limits::Migration),
             Box::new(m20261203_000022_market_buckets::Migration),
             Box::new(m20261204_000023_market_quarters::Migration),
+            Box::new(m20261206_000024_analysis_notifications::Migration),
         ]
     }
 }

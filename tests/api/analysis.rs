@@ -484,6 +484,34 @@ async fn the_stream_sends_each_status_change_until_the_end() {
     );
 }
 
+/// Waits on `watch`'s wakeups for `s`'s analysis until one finds it completed; fails when ten
+/// seconds pass without a wakeup (the stream would then only have learnt it at its next poll).
+pub(crate) async fn woken_until_completed(
+    watch: &TestApp,
+    mut watcher: careerhub::changes::WakeupReceiver,
+    s: &Setup,
+) {
+    loop {
+        tokio::time::timeout(Duration::from_secs(10), watcher.changed(s.job_id))
+            .await
+            .expect("the finished analysis is announced");
+        if result(watch, s).await["status"] == "completed" {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stream_is_woken_by_its_analysis_finishing_in_this_process() {
+    let app = TestApp::new().await;
+    let s = setup(&app, "seeker@example.com").await;
+    analyze(&app, &s, json!({"resume_id": s.resume_id})).await;
+    // Subscribed after the start was announced: only the result can wake it.
+    let watcher = app.state.analysis_wakeups.subscribe();
+    app.run_pending_jobs().await;
+    woken_until_completed(&app, watcher, &s).await;
+}
+
 #[tokio::test]
 async fn a_user_holds_at_most_four_streams_and_a_closed_one_frees_its_place() {
     use tower::ServiceExt;

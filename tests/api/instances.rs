@@ -167,3 +167,17 @@ async fn login_budgets_are_spent_together_by_every_instance() {
     b.state.clock.advance(Duration::from_secs(61));
     b.state.auth_limiter.check_accounts(&account).await.unwrap();
 }
+
+#[tokio::test]
+async fn an_analysis_finished_by_another_instance_wakes_this_ones_streams() {
+    let Some((a, b)) = two_instances(|_| {}).await else {
+        return;
+    };
+    let s = crate::analysis::setup(&a, "seeker@example.com").await;
+    crate::analysis::analyze(&a, &s, json!({"resume_id": s.resume_id})).await;
+    // Subscribed after the start was announced; only the result's trigger can wake it now
+    // (the start's own notification may still arrive: then the result is not there yet).
+    let watcher = a.state.analysis_wakeups.subscribe();
+    b.run_pending_jobs().await;
+    crate::analysis::woken_until_completed(&a, watcher, &s).await;
+}

@@ -20,6 +20,7 @@ use super::record::{self, STATUS_PROCESSING};
 use super::run::analysis_job;
 use super::streams::{STREAMS_PER_USER, StreamSlot};
 use crate::accounts::service;
+use crate::changes::WakeupReceiver;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ActiveUser, Json, JsonValue, Path};
@@ -30,8 +31,11 @@ use crate::state::AppState;
 use crate::tracker::applications::own_application;
 
 const STARTED_MESSAGE: &str = "AI analysis has started. Poll the result endpoint for updates.";
-/// How often the stream looks for a change (the worker may be another process).
+/// How often a stream reads its analysis again when nothing was announced: while other
+/// processes' changes cannot be heard (SQLite, whose worker may be another process, or a
+/// PostgreSQL listener reconnecting) it polls; while they can, it only checks now and then.
 const STREAM_POLL: Duration = Duration::from_millis(500);
+const STREAM_POLL_WHILE_HEARD: Duration = Duration::from_secs(5);
 /// A stream ends after this even if the analysis has not.
 const STREAM_MAX: Duration = Duration::from_secs(600);
 
@@ -227,6 +231,7 @@ pub async fn start_analysis(
         Ok::<_, ApiError>(id)
     })
     .await?;
+    state.analysis_wakeups.announce(job_id);
     Ok((
         StatusCode::ACCEPTED,
         Json(AnalysisStartedResponse {
@@ -324,6 +329,7 @@ struct Watch {
     last: Option<Value>,
     finished: bool,
     started: Instant,
+    wakeups: WakeupReceiver,
     /// Held while the stream lives; dropping it frees the user's slot.
     _slot: StreamSlot,
 }
@@ -334,6 +340,7 @@ fn status_changes(
     slot: StreamSlot,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let watch = Watch {
+        wakeups: state.analysis_wakeups.subscribe(),
         state,
         job_id,
         last: None,
@@ -362,9 +369,23 @@ fn status_changes(
                 }
                 Err(err) => tracing::warn!(error = %err, "analysis stream could not read"),
             }
-            tokio::time::sleep(STREAM_POLL).await;
+            let poll = if heard_across_processes(&watch.state) {
+                STREAM_POLL_WHILE_HEARD
+            } else {
+                STREAM_POLL
+            };
+            tokio::select! {
+                () = tokio::time::sleep(poll) => {}
+                () = watch.wakeups.changed(watch.job_id) => {}
+            }
         }
     })
+}
+
+/// Whether every process's analysis changes reach this one's `changes::Wakeups` now: on PostgreSQL
+/// while the change listener is subscribed.
+fn heard_across_processes(state: &AppState) -> bool {
+    !state.config.is_sqlite() && state.cache_gate.is_open()
 }
 
 /// Why a resume without text cannot be analysed: OCR still reading it, nothing readable in it,

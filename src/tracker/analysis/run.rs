@@ -62,7 +62,10 @@ pub async fn run_analysis_job(
             run_engine(state, &job, &resume_text, level, &target_stack).await
         }
     };
-    record_result(state, claim, id, generation, result).await
+    record_result(state, claim, id, generation, result).await?;
+    // This process's streams; other processes hear the row's trigger (PostgreSQL).
+    state.analysis_wakeups.announce(analysis.job_application_id);
+    Ok(())
 }
 
 /// The application and the resume's text, or why the analysis cannot run.

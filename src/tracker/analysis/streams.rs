@@ -1,6 +1,6 @@
 //! A per-user cap on open analysis streams: each one is a long-lived connection that reads the
-//! database twice a second, so one account (or one stolen token) must not open them without
-//! bound. Counted per process, like the rate limits.
+//! database whenever its analysis changes (and polls besides), so one account (or one stolen
+//! token) must not open them without bound. Counted per process, like the rate limits.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
