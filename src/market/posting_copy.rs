@@ -5,6 +5,7 @@
 //! document, PostgreSQL no longer parses the document twice (once to check it, once to unpack
 //! it) nor sends every row's id and url back.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::job_posting;
 use super::rollups::json_text;
-use super::store::INSERT_COLUMNS;
+use super::store::column_names;
 use crate::db::CopyTransaction;
 
 /// Bytes of rows per piece sent.
@@ -50,10 +51,9 @@ impl PendingCopy {
         if self.ids.is_empty() {
             return Ok(self.ids);
         }
-        let names: Vec<&str> = INSERT_COLUMNS.iter().map(|(name, _)| *name).collect();
         let statement = format!(
             "COPY job_postings (id, {}) FROM STDIN (FORMAT text)",
-            names.join(", ")
+            column_names()
         );
         let copied = txn.copy_in(&statement, &mut self.pieces).await?;
         if copied != self.ids.len() as u64 {
@@ -116,59 +116,47 @@ fn encode_rows(
     }
 }
 
-/// One row in `COPY`'s text format: `id`, then `INSERT_COLUMNS` in order, tab-separated.
+/// One row in `COPY`'s text format: `id`, then `INSERT_COLUMNS` in order, tab-separated;
+/// `None` is SQL NULL.
 fn encode_row(out: &mut Vec<u8>, id: i64, row: &job_posting::Model) -> Result<(), DbErr> {
     write!(out, "{id}").map_err(io_err)?;
-    let fields: [Field<'_>; 20] = [
-        Field::text(row.job_id.as_deref()),
-        Field::text(Some(&row.title)),
-        Field::text(Some(&row.company)),
-        Field::text(row.company_domain.as_deref()),
-        Field::text(row.company_industry.as_deref()),
-        Field::text(Some(&row.location)),
-        Field::text(Some(&row.description)),
-        Field::Owned(Some(json_text(&row.skills.0)?)),
-        Field::Owned(Some(json_text(&row.technology_slugs.0)?)),
-        Field::text(Some(&row.url)),
-        Field::text(Some(&row.search_keywords)),
-        Field::text(Some(&row.search_keywords_key)),
-        Field::text(Some(&row.search_location)),
-        Field::Owned(row.date_posted.map(instant)),
-        Field::Owned(Some(instant(row.scraped_at))),
-        Field::Owned(Some(instant(row.updated_at))),
-        Field::Owned(row.min_annual_salary_usd.map(|n| n.to_string())),
-        Field::Owned(row.max_annual_salary_usd.map(|n| n.to_string())),
-        Field::Owned(row.remote.map(|on| if on { "t" } else { "f" }.to_owned())),
-        Field::Owned(row.coordinates.as_ref().map(json_text).transpose()?),
+    fn text(value: Option<&str>) -> Option<Cow<'_, str>> {
+        value.map(Cow::Borrowed)
+    }
+    fn made(value: Option<String>) -> Option<Cow<'static, str>> {
+        value.map(Cow::Owned)
+    }
+    let fields: [Option<Cow<'_, str>>; 20] = [
+        text(row.job_id.as_deref()),
+        text(Some(row.title.as_str())),
+        text(Some(row.company.as_str())),
+        text(row.company_domain.as_deref()),
+        text(row.company_industry.as_deref()),
+        text(Some(row.location.as_str())),
+        text(Some(row.description.as_str())),
+        made(Some(json_text(&row.skills.0)?)),
+        made(Some(json_text(&row.technology_slugs.0)?)),
+        text(Some(row.url.as_str())),
+        text(Some(row.search_keywords.as_str())),
+        text(Some(row.search_keywords_key.as_str())),
+        text(Some(row.search_location.as_str())),
+        made(row.date_posted.map(instant)),
+        made(Some(instant(row.scraped_at))),
+        made(Some(instant(row.updated_at))),
+        made(row.min_annual_salary_usd.map(|n| n.to_string())),
+        made(row.max_annual_salary_usd.map(|n| n.to_string())),
+        text(row.remote.map(|on| if on { "t" } else { "f" })),
+        made(row.coordinates.as_ref().map(json_text).transpose()?),
     ];
     for field in &fields {
         out.push(b'\t');
-        match field.value() {
+        match field {
             None => out.extend_from_slice(b"\\N"),
-            Some(text) => escape_into(out, text),
+            Some(value) => escape_into(out, value),
         }
     }
     out.push(b'\n');
     Ok(())
-}
-
-/// A column's value: borrowed text, or text made for it; `None` is SQL NULL.
-enum Field<'a> {
-    Borrowed(Option<&'a str>),
-    Owned(Option<String>),
-}
-
-impl<'a> Field<'a> {
-    fn text(value: Option<&'a str>) -> Field<'a> {
-        Field::Borrowed(value)
-    }
-
-    fn value(&self) -> Option<&str> {
-        match self {
-            Field::Borrowed(value) => *value,
-            Field::Owned(value) => value.as_deref(),
-        }
-    }
 }
 
 /// An instant as PostgreSQL reads a `timestamptz`, cut to microseconds as a bound value is.

@@ -146,19 +146,33 @@ fn refuse_nul(input: &PostingInput) -> Result<(), String> {
         ("search_location", input.search_location.as_deref()),
     ];
     let tags = input.skills.iter().flatten().chain(&input.technology_slugs);
-    let coordinates = input.coordinates.as_ref().map(Value::to_string);
     let nul = texts
         .into_iter()
         .chain(tags.map(|tag| ("skills or technology_slugs", Some(tag.as_str()))))
-        .chain([("coordinates", coordinates.as_deref())])
-        .find(|(field, text)| {
-            text.is_some_and(|t| {
-                t.contains('\0') || (*field == "coordinates" && t.contains("\\u0000"))
-            })
+        .find(|(_, text)| text.is_some_and(|t| t.contains('\0')))
+        .map(|(field, _)| field)
+        .or_else(|| {
+            input
+                .coordinates
+                .as_ref()
+                .is_some_and(json_holds_nul)
+                .then_some("coordinates")
         });
     match nul {
-        Some((field, _)) => Err(format!("{field} contains a NUL character (U+0000)")),
+        Some(field) => Err(format!("{field} contains a NUL character (U+0000)")),
         None => Ok(()),
+    }
+}
+
+/// Whether any string or key anywhere in `value` holds U+0000.
+fn json_holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(json_holds_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, item)| key.contains('\0') || json_holds_nul(item)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
 }
 

@@ -138,7 +138,7 @@ pub(super) const INSERT_COLUMNS: [(&str, &str); 20] = [
 ];
 
 /// `INSERT_COLUMNS`' names, comma-separated.
-fn column_names() -> String {
+pub(super) fn column_names() -> String {
     let names: Vec<&str> = INSERT_COLUMNS.iter().map(|(name, _)| *name).collect();
     names.join(", ")
 }

@@ -19,6 +19,19 @@ fn instant(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Imports `file`, JSON Lines in careerhub's shape, with no defaults.
+async fn import_lines(app: &TestApp, file: String) -> import::ImportReport {
+    import::import(
+        &app.state.db,
+        std::io::Cursor::new(file.into_bytes()),
+        Format::JsonLines,
+        &ImportDefaults::default(),
+        |_| {},
+    )
+    .await
+    .unwrap()
+}
+
 /// Text with every character `COPY`'s text format escapes or could misread.
 const AWKWARD: &str = "Tab\there, line\nbreak, CR\r\nend, back\\slash, \\N and \\t as text, \
                        \"quotes\", 'single', é, ✓, 漢字, emoji 🚀";
@@ -48,15 +61,7 @@ async fn an_import_reads_back_every_value_it_was_sent_and_later_inserts_take_new
     let bare =
         json!({"title": "Barista", "company": "Cafe", "url": "https://jobs.example.com/bare"});
     let file = format!("{full}\n{bare}\n");
-    let report = import::import(
-        &app.state.db,
-        std::io::Cursor::new(file.into_bytes()),
-        Format::JsonLines,
-        &ImportDefaults::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let report = import_lines(&app, file).await;
     assert_eq!(
         (report.inserted, report.updated, report.rejected.len()),
         (2, 0, 0),
@@ -178,15 +183,7 @@ async fn a_nul_character_refuses_its_row_by_name_and_the_rest_of_the_file_is_sto
         json!({"title": "Fourth", "company": "Acme", "url": "https://jobs.example.com/n4"}),
     ];
     let file: String = lines.iter().map(|line| format!("{line}\n")).collect();
-    let report = import::import(
-        &app.state.db,
-        std::io::Cursor::new(file.into_bytes()),
-        Format::JsonLines,
-        &ImportDefaults::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let report = import_lines(&app, file).await;
     assert_eq!((report.inserted, report.updated), (2, 0), "{report}");
     assert_eq!(
         report.rejected,
